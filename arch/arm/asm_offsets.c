@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Generates asm_offsets.h: every structure offset the assembly uses, from offsetof. */
+#include <stddef.h>
+
+#include <arch/hyp.h>
+#include <vcpu/vcpu.h>
+
+#define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+	DEFINE(VCPU_REGS_LR_USR, offsetof(struct vcpu, arch.regs.lr_usr));
+	DEFINE(VCPU_REGS_PC, offsetof(struct vcpu, arch.regs.pc));
+	DEFINE(VCPU_REGS_CPSR, offsetof(struct vcpu, arch.regs.cpsr));
+	DEFINE(PCPU_STACK_TOP, offsetof(struct hyp_pcpu, stack_top));
+	DEFINE(PCPU_SIZE, sizeof(struct hyp_pcpu));
+	DEFINE(HYP_STACK_SIZE_ASM, HYP_STACK_SIZE);
+	DEFINE(MAX_PCPUS, CONFIG_MAX_PCPUS);
+}
+
+/* The frame must start the vCPU so that SP_hyp - 52 is the vCPU pointer (vectors.S). */
+_Static_assert(offsetof(struct vcpu, arch.regs) == 0, "vectors.S: frame at offset 0");
+_Static_assert(offsetof(struct vcpu, arch.regs.lr_usr) == 13 * 4, "vectors.S: push {r0-r12}");

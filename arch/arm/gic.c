@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* The physical GICv2 (ARM IHI 0048B): distributor and CPU interface set-up, the interrupt
+ * loop of HYP, SGIs between physical CPUs, and the HYP timer that drives scheduling. */
+#include <arch/cpu.h>
+#include <arch/hyp.h>
+#include <arch/plat.h>
+#include <microvisor/arch.h>
+#include <microvisor/log.h>
+#include <vcpu/vcpu.h>
+
+#define GICD_CTLR 0x000u
+#define GICD_TYPER 0x004u
+#define GICD_ISENABLER 0x100u
+#define GICD_ICENABLER 0x180u
+#define GICD_ICPENDR 0x280u
+#define GICD_IPRIORITYR 0x400u
+#define GICD_ITARGETSR 0x800u
+#define GICD_SGIR 0xf00u
+
+#define GICC_CTLR 0x000u
+#define GICC_PMR 0x004u
+#define GICC_BPR 0x008u
+#define GICC_IAR 0x00cu
+#define GICC_EOIR 0x010u
+
+#define GIC_SPURIOUS 1020u
+#define IRQ_PRIORITY 0xa0u
+
+/* Interrupt IDs used by the microvisor itself. */
+#define SGI_RESCHEDULE 0u
+#define PPI_HYP_TIMER 26u /* CNTHP, ARM ARM B8.2 and the boards' GIC maps */
+
+static uint32_t gicd(uint32_t off) { return plat.gicd_base + off; }
+static uint32_t gicc(uint32_t off) { return plat.gicc_base + off; }
+
+void gic_init_distributor(void)
+{
+	uint32_t lines = ((mmio_read32(gicd(GICD_TYPER)) & 0x1fu) + 1u) * 32u;
+	mmio_write32(gicd(GICD_CTLR), 0);
+	for (uint32_t i = 32; i < lines; i += 32) {
+		mmio_write32(gicd(GICD_ICENABLER + i / 8u), 0xffffffffu);
+		mmio_write32(gicd(GICD_ICPENDR + i / 8u), 0xffffffffu);
+	}
+	for (uint32_t i = 32; i < lines; i += 4) {
+		mmio_write32(gicd(GICD_IPRIORITYR + i), IRQ_PRIORITY * 0x01010101u);
+		mmio_write32(gicd(GICD_ITARGETSR + i), 0x01010101u);
+	}
+	mmio_write32(gicd(GICD_CTLR), 1);
+}
+
+/* Banked per CPU: SGIs and PPIs, and the CPU interface. */
+void gic_init_cpu(void)
+{
+	mmio_write32(gicd(GICD_ICENABLER), 0xffffffffu);
+	for (uint32_t i = 0; i < 32; i += 4)
+		mmio_write32(gicd(GICD_IPRIORITYR + i), IRQ_PRIORITY * 0x01010101u);
+	mmio_write32(gicd(GICD_ISENABLER), (1u << SGI_RESCHEDULE) | (1u << PPI_HYP_TIMER));
+	mmio_write32(gicc(GICC_PMR), 0xf0u);
+	mmio_write32(gicc(GICC_BPR), 0);
+	mmio_write32(gicc(GICC_CTLR), 1);
+}
+
+void gic_send_sgi(unsigned pcpu, unsigned sgi)
+{
+	/* CPU interface n serves physical CPU n on the boards we support. */
+	mmio_write32(gicd(GICD_SGIR), (1u << (16 + pcpu)) | sgi);
+}
+
+void arch_send_reschedule(unsigned pcpu)
+{
+	gic_send_sgi(pcpu, SGI_RESCHEDULE);
+}
+
+void arch_hyp_timer_set(uint64_t deadline)
+{
+	if (deadline == UINT64_MAX) {
+		sysreg_write_cnthp_ctl(0);
+		return;
+	}
+	sysreg_write_cnthp_cval(deadline);
+	sysreg_write_cnthp_ctl(1); /* ENABLE, not IMASK */
+	isb();
+}
+
+/* Acknowledges every pending interrupt. The work is deferred to the exit path: the timer
+ * and SGIs only mark this CPU's scheduler for re-evaluation. */
+void gic_handle_irqs(void)
+{
+	struct sched *s = sched_of(arch_pcpu_id());
+	for (;;) {
+		uint32_t iar = mmio_read32(gicc(GICC_IAR));
+		uint32_t id = iar & 0x3ffu;
+		if (id >= GIC_SPURIOUS)
+			return;
+		if (id == PPI_HYP_TIMER)
+			sysreg_write_cnthp_ctl(0); /* level-triggered: quiet it until re-armed */
+		else if (id != SGI_RESCHEDULE)
+			log_printf("microvisor: unexpected interrupt %u\n", id);
+		atomic_or(&s->pending, SCHED_PENDING_RESCHED);
+		mmio_write32(gicc(GICC_EOIR), iar);
+	}
+}
+
+void arch_idle_wait(void)
+{
+	dsb();
+	wfi(); /* IRQs stay masked in HYP: WFI still wakes on a pending one */
+	gic_handle_irqs();
+}

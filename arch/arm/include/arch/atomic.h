@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Word-sized atomics for generic code, built on LDREX/STREX (ARM ARM A3.4). The host fake
+ * arch provides the same functions on compiler builtins. */
+#ifndef ARCH_ATOMIC_H
+#define ARCH_ATOMIC_H
+
+#include <stdint.h>
+
+static inline void atomic_barrier(void) { __asm__ volatile("dmb ish" ::: "memory"); }
+
+static inline uint32_t atomic_cmpxchg(volatile uint32_t *p, uint32_t old, uint32_t new_val)
+{
+	uint32_t cur, fail;
+	atomic_barrier();
+	do {
+		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
+		if (cur != old) {
+			__asm__ volatile("clrex" ::: "memory");
+			break;
+		}
+		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(new_val) : "memory");
+	} while (fail);
+	atomic_barrier();
+	return cur;
+}
+
+static inline uint32_t atomic_or(volatile uint32_t *p, uint32_t bits)
+{
+	uint32_t cur, fail;
+	atomic_barrier();
+	do {
+		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
+		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(cur | bits) : "memory");
+	} while (fail);
+	atomic_barrier();
+	return cur;
+}
+
+static inline uint32_t atomic_xchg(volatile uint32_t *p, uint32_t v)
+{
+	uint32_t cur, fail;
+	atomic_barrier();
+	do {
+		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
+		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(v) : "memory");
+	} while (fail);
+	atomic_barrier();
+	return cur;
+}
+
+static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t v)
+{
+	uint32_t cur, fail;
+	atomic_barrier();
+	do {
+		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
+		cur += v;
+		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(cur) : "memory");
+	} while (fail);
+	atomic_barrier();
+	return cur;
+}
+
+#endif

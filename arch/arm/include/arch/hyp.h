@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* HYP-mode internals of arch/arm: per-CPU data, entry points, trap classes. */
+#ifndef ARCH_HYP_H
+#define ARCH_HYP_H
+
+#include <microvisor/types.h>
+
+struct vcpu;
+
+#define HYP_STACK_SIZE 8192u
+
+/* Per-physical-CPU data; HTPIDR points at it while in HYP. */
+struct hyp_pcpu {
+	uint32_t stack_top;   /* read by the vectors (offset checked in asm_offsets.c) */
+	uint32_t id;
+};
+
+extern struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
+extern volatile uint32_t hyp_pen_release[CONFIG_MAX_PCPUS];
+
+/* Entry kinds passed by vectors.S. */
+#define HYP_EXIT_TRAP 0u
+#define HYP_EXIT_IRQ 1u
+
+/* Called by vectors.S: handles a guest exit and returns the vCPU to resume. */
+struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind);
+/* Called by vectors.S for an exception taken in HYP mode itself: a microvisor bug. */
+MV_NORETURN void hyp_handle_bad_exception(uint32_t vector, const uint32_t *r, uint32_t elr,
+					  uint32_t spsr);
+/* vectors.S: loads the vCPU's frame and ERETs into it. */
+MV_NORETURN void hyp_resume_guest(struct vcpu *v);
+/* boot.S entry, and C entry points of the boot flow. */
+void hyp_entry(void);
+MV_NORETURN void hyp_main_primary(void);
+MV_NORETURN void hyp_main_secondary(uint32_t cpu);
+void secure_boot_setup(uint32_t cpu);
+
+/* GIC and timer (gic.c, timer.c). */
+void gic_init_distributor(void);
+void gic_init_cpu(void);
+void gic_handle_irqs(void);
+void gic_send_sgi(unsigned pcpu, unsigned sgi);
+
+/* Exceptions injected into the guest (inject.c), ARM ARM B1.8. */
+void inject_undef(struct vcpu *v, uint32_t hsr);
+void inject_data_abort(struct vcpu *v, uint32_t far, bool write);
+void inject_prefetch_abort(struct vcpu *v, uint32_t far);
+
+/* VFP save/restore (vfp.S). */
+struct arch_vfp;
+void vfp_save(struct arch_vfp *vfp);
+void vfp_restore(const struct arch_vfp *vfp);
+
+/* HYP stage 1 (mmu.c). */
+void hyp_mmu_build(void);
+void hyp_mmu_enable(void);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Board data: one `struct plat` per board, in arch/arm/plat/<board>.c. */
+#ifndef ARCH_PLAT_H
+#define ARCH_PLAT_H
+
+#include <stdint.h>
+
+struct plat_window {
+	uint32_t base; /* 2 MiB aligned */
+	uint32_t size; /* multiple of 2 MiB */
+};
+
+struct plat {
+	const char *name;
+	uint32_t uart_base;       /* debug UART, mapped in HYP only */
+	uint32_t gicd_base, gicc_base, gich_base, gicv_base;
+	uint32_t timer_freq;      /* CNTFRQ to program when entered in Secure SVC, Hz */
+	uint32_t ram_base, ram_size; /* mapped normal, write-back in HYP */
+	struct plat_window devices[4]; /* mapped as Device in HYP; size 0 ends the list */
+	/* Sends the secondary CPUs to `entry` (they park in the microvisor's pen). Runs in
+	 * Secure SVC with the MMU off when the microvisor was entered there, else in HYP. */
+	void (*release_secondaries)(uint32_t entry);
+	void (*system_off)(void); /* powers the board off; may return if it cannot */
+	void (*uart_putc)(uint32_t base, char c);
+};
+
+extern const struct plat plat;
+
+/* GICv2 CPU-interface and distributor helpers shared by board files. */
+void pl011_putc(uint32_t base, char c);
+
+#endif

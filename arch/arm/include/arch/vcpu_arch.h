@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* The ARM part of a vCPU: the trap frame the vectors save, and the state switched only
+ * when another vCPU is loaded (banked registers, CP15, VFP, virtual timer). */
+#ifndef ARCH_VCPU_ARCH_H
+#define ARCH_VCPU_ARCH_H
+
+#include <stdint.h>
+
+/*
+ * Saved on every entry to HYP by hyp_vector_trap/hyp_vector_irq (vectors.S), which point
+ * SP_hyp at `lr_usr` while a guest runs, so that `push {r0-r12}` lands in r[]:
+ *
+ *   offset  0 .. 48   r0 .. r12
+ *   offset 52         LR_usr  (HYP mode shares LR with USR mode, so it is clobbered)
+ *   offset 56         ELR_hyp (guest PC to resume)
+ *   offset 60         SPSR_hyp (guest CPSR)
+ */
+struct arch_regs {
+	uint32_t r[13];
+	uint32_t lr_usr;
+	uint32_t pc;
+	uint32_t cpsr;
+};
+
+/* Banked registers of the guest's other modes (ARM ARM B9.2.3 MRS/MSR banked). */
+struct arch_banked {
+	uint32_t sp_usr;
+	uint32_t sp_svc, lr_svc, spsr_svc;
+	uint32_t sp_abt, lr_abt, spsr_abt;
+	uint32_t sp_und, lr_und, spsr_und;
+	uint32_t sp_irq, lr_irq, spsr_irq;
+	uint32_t r8_fiq, r9_fiq, r10_fiq, r11_fiq, r12_fiq, sp_fiq, lr_fiq, spsr_fiq;
+};
+
+/* Non-secure PL1 CP15 state owned by the guest kernel (ARM ARM B4.1). */
+struct arch_cp15 {
+	uint64_t ttbr0, ttbr1, par;
+	uint32_t sctlr, cpacr, ttbcr, dacr;
+	uint32_t dfsr, ifsr, adfsr, aifsr, dfar, ifar;
+	uint32_t prrr, nmrr, amair0, amair1;
+	uint32_t vbar, fcseidr, contextidr, tpidrurw, tpidruro, tpidrprw;
+	uint32_t csselr, cntkctl;
+	uint32_t vmpidr;
+};
+
+/* VFPv4 / Advanced SIMD state: d0-d31 and the control registers. */
+struct arch_vfp {
+	uint64_t d[32];
+	uint32_t fpexc, fpscr;
+};
+
+/* The virtual generic timer of a vCPU (CNTVOFF belongs to the cell). */
+struct arch_vtimer {
+	uint64_t cval;
+	uint32_t ctl;
+	uint32_t pad;
+};
+
+struct vcpu_arch {
+	struct arch_regs regs; /* first: see struct vcpu */
+	struct arch_banked banked;
+	struct arch_cp15 cp15;
+	struct arch_vtimer vtimer;
+	struct arch_vfp vfp __attribute__((aligned(8)));
+};
+
+static inline uint32_t arch_regs_get(const struct arch_regs *r, unsigned n)
+{
+	return n < 13 ? r->r[n] : 0;
+}
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* Board data: ARM Versatile Express with the CoreTile Express A15x2 (QEMU vexpress-a15). */
+#include <arch/cpu.h>
+#include <arch/plat.h>
+
+/* Motherboard system registers (ARM DUI 0447J, "Versatile Express Motherboard", 4.3). */
+#define V2M_SYSREGS 0x1c010000u
+#define SYS_FLAGSSET (V2M_SYSREGS + 0x30u)
+#define SYS_FLAGSCLR (V2M_SYSREGS + 0x34u)
+#define SYS_CFGCTRL (V2M_SYSREGS + 0xa4u)
+#define SYS_CFGCTRL_START (1u << 31)
+#define SYS_CFGCTRL_WRITE (1u << 30)
+#define SYS_CFG_SHUTDOWN (8u << 20)
+
+#define GICD_BASE 0x2c001000u
+#define GICD_CTLR 0x000u
+#define GICD_SGIR 0xf00u
+#define GICD_SGIR_ALL_BUT_SELF (1u << 24)
+
+/*
+ * The boot loader (QEMU's secondary stub, or a board's firmware) parks secondary CPUs in
+ * WFI and, when woken by an SGI, jumps to the address in SYS_FLAGS.
+ */
+static void vexpress_release_secondaries(uint32_t entry)
+{
+	mmio_write32(SYS_FLAGSCLR, 0xffffffffu);
+	mmio_write32(SYS_FLAGSSET, entry);
+	mmio_write32(GICD_BASE + GICD_CTLR, mmio_read32(GICD_BASE + GICD_CTLR) | 1u);
+	mmio_write32(GICD_BASE + GICD_SGIR, GICD_SGIR_ALL_BUT_SELF);
+}
+
+static void vexpress_system_off(void)
+{
+	mmio_write32(SYS_CFGCTRL, SYS_CFGCTRL_START | SYS_CFGCTRL_WRITE | SYS_CFG_SHUTDOWN);
+}
+
+const struct plat plat = {
+	.name = "vexpress-a15",
+	.uart_base = 0x1c090000u,
+	.gicd_base = GICD_BASE,
+	.gicc_base = 0x2c002000u,
+	.gich_base = 0x2c004000u,
+	.gicv_base = 0x2c006000u,
+	.timer_freq = 62500000u,
+	.ram_base = 0x80000000u,
+	.ram_size = 0x40000000u,
+	.devices = { { 0x1c000000u, 0x00200000u }, { 0x2c000000u, 0x00200000u } },
+	.release_secondaries = vexpress_release_secondaries,
+	.system_off = vexpress_system_off,
+	.uart_putc = pl011_putc,
+};

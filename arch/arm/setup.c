@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-CPU HYP set-up, the Secure-world part of boot, secondary CPU release, and the small
+ * arch services generic code uses (CPU id, counter, console, payload, power off). */
+#include <arch/cpu.h>
+#include <arch/hyp.h>
+#include <arch/plat.h>
+#include <microvisor/arch.h>
+#include <microvisor/log.h>
+#include <microvisor/main.h>
+
+struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
+extern char hyp_stacks_end[];
+extern char __payload_start[];
+
+/* Set in Secure SVC before BSS is cleared, hence in .data. */
+static volatile uint32_t entered_secure __attribute__((section(".data")));
+
+/* HCR (ARM ARM B4.1.65): stage 2 on; IRQ/FIQ/async aborts to HYP; trap WFI/WFE, SMC,
+ * implementation-defined CP15 (TIDCP) and ACTLR (TAC); set/way invalidates upgraded to
+ * clean+invalidate (SWIO) so a guest cannot discard another cell's dirty lines; TLB and
+ * cache maintenance broadcast inner shareable (FB, BSU) for SMP guests; stage-1 walks to
+ * device memory fault (PTW). */
+#define HCR_VM (1u << 0)
+#define HCR_SWIO (1u << 1)
+#define HCR_PTW (1u << 2)
+#define HCR_FMO (1u << 3)
+#define HCR_IMO (1u << 4)
+#define HCR_AMO (1u << 5)
+#define HCR_FB (1u << 9)
+#define HCR_BSU_INNER (1u << 10)
+#define HCR_TWI (1u << 13)
+#define HCR_TWE (1u << 14)
+#define HCR_TSC (1u << 19)
+#define HCR_TIDCP (1u << 20)
+#define HCR_TAC (1u << 21)
+#define HCR_GUEST                                                                          \
+	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER |  \
+	 HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC)
+
+/* HDCR (B4.1.66): debug and performance-monitor registers trap; guests see no PMU. */
+#define HDCR_TRAPS ((1u << 11) | (1u << 10) | (1u << 9) | (1u << 6) | (1u << 5))
+/* VTCR (B4.1.159): 32-bit IPA (T0SZ 0), walk starts at level 1 (SL0 1), tables
+ * write-back write-allocate inner shareable. Bit 31 is RES1. */
+#define VTCR_VALUE ((1u << 31) | (3u << 12) | (1u << 10) | (1u << 8) | (1u << 6))
+/* CNTHCTL (B4.1.26): PL1 may read the physical counter but not use the physical timer. */
+#define CNTHCTL_PL1PCTEN (1u << 0)
+
+/* NSACR (B4.1.111): Non-secure access to CP10/CP11 (VFP, Advanced SIMD). */
+#define NSACR_CP10_CP11 ((1u << 10) | (1u << 11))
+
+#define GICD_TYPER 0x004u
+#define GICD_IGROUPR 0x080u
+#define GICC_CTLR 0x000u
+#define GICC_PMR 0x004u
+
+/*
+ * What boot firmware does before it leaves the Secure world (GICv2 spec 4.3 and 4.4,
+ * ARM ARM B1.5): every interrupt to Group 1 (Non-secure), the CPU interface and priority
+ * mask open for the Non-secure side, VFP usable from Non-secure, CNTFRQ set. Runs with the
+ * MMU off on a boot stack; the SPI groups are shared, the rest is banked per CPU.
+ */
+void secure_boot_setup(uint32_t cpu)
+{
+	uint32_t lines = cpu == 0 ? (mmio_read32(plat.gicd_base + GICD_TYPER) & 0x1fu) + 1u : 1u;
+	for (uint32_t i = 0; i < lines; i++)
+		mmio_write32(plat.gicd_base + GICD_IGROUPR + 4u * i, 0xffffffffu);
+	mmio_write32(plat.gicc_base + GICC_PMR, 0xffu);
+	mmio_write32(plat.gicc_base + GICC_CTLR, 0x3u); /* EnableGrp0 | EnableGrp1 */
+	__asm__ volatile("mcr p15, 0, %0, c1, c1, 2" : : "r"(NSACR_CP10_CP11)); /* NSACR */
+	sysreg_write_cntfrq(plat.timer_freq);
+	if (cpu == 0) {
+		entered_secure = 1;
+		plat.release_secondaries((uint32_t)(uintptr_t)hyp_entry);
+	}
+}
+
+static void hyp_cpu_init(uint32_t cpu)
+{
+	struct hyp_pcpu *p = &hyp_pcpus[cpu];
+	p->id = cpu;
+	p->stack_top = (uint32_t)(uintptr_t)(hyp_stacks_end - cpu * HYP_STACK_SIZE);
+	sysreg_write_htpidr((uint32_t)(uintptr_t)p);
+	hyp_mmu_enable();
+	sysreg_write_hcr(HCR_GUEST);
+	sysreg_write_hcptr(0);
+	sysreg_write_hstr(0);
+	sysreg_write_hdcr(HDCR_TRAPS);
+	sysreg_write_vtcr(VTCR_VALUE);
+	sysreg_write_vpidr(sysreg_read_midr());
+	sysreg_write_cnthctl(CNTHCTL_PL1PCTEN);
+	sysreg_write_cnthp_ctl(0);
+	isb();
+	gic_init_cpu();
+}
+
+void hyp_main_primary(void)
+{
+	hyp_mmu_build();
+	hyp_cpu_init(0);
+	log_printf("\nmicrovisor: %s, entered in %s, counter %u Hz\n", plat.name,
+		   entered_secure ? "Secure SVC (switched to Non-secure HYP)" : "HYP",
+		   arch_counter_freq());
+	gic_init_distributor();
+	uint32_t pcpus = mv_boot();
+	if (pcpus > 1 && !entered_secure)
+		plat.release_secondaries((uint32_t)(uintptr_t)hyp_entry);
+	for (uint32_t cpu = 1; cpu < pcpus; cpu++) {
+		hyp_pen_release[cpu] = 1;
+		arch_dcache_clean((const void *)&hyp_pen_release[cpu], 4); /* the pen runs uncached */
+	}
+	dsb();
+	sev();
+	mv_run(0);
+}
+
+void hyp_main_secondary(uint32_t cpu)
+{
+	hyp_cpu_init(cpu);
+	log_printf("microvisor: cpu%u up\n", cpu);
+	mv_run(cpu);
+}
+
+unsigned arch_pcpu_id(void)
+{
+	return ((const struct hyp_pcpu *)(uintptr_t)sysreg_read_htpidr())->id;
+}
+
+uint64_t arch_counter_now(void)
+{
+	isb(); /* CNTPCT reads may otherwise be reordered (ARM ARM B8.1.2) */
+	return sysreg_read_cntpct();
+}
+
+uint32_t arch_counter_freq(void)
+{
+	return sysreg_read_cntfrq();
+}
+
+void arch_console_putc(char c)
+{
+	if (c == '\n')
+		plat.uart_putc(plat.uart_base, '\r');
+	plat.uart_putc(plat.uart_base, c);
+}
+
+const void *arch_boot_payload(uint32_t *available)
+{
+	*available = plat.ram_base + plat.ram_size - (uint32_t)(uintptr_t)__payload_start;
+	return __payload_start;
+}
+
+uint32_t arch_virt_to_phys(const void *p)
+{
+	return (uint32_t)(uintptr_t)p; /* HYP stage 1 is an identity map */
+}
+
+void *arch_phys_to_virt(struct pa pa)
+{
+	return (void *)(uintptr_t)pa.bits;
+}
+
+void arch_dcache_clean(const void *p, uint32_t size)
+{
+	uint32_t ctr;
+	__asm__ volatile("mrc p15, 0, %0, c0, c0, 1" : "=r"(ctr)); /* CTR, B4.1.42 */
+	uintptr_t line = 4u << ((ctr >> 16) & 0xfu);               /* DminLine, in words */
+	for (uintptr_t a = (uintptr_t)p & ~(line - 1); a < (uintptr_t)p + size; a += line)
+		dcache_clean_inval_mva(a);
+	dsb();
+}
+
+void arch_halt(void)
+{
+	for (;;) {
+		__asm__ volatile("cpsid aif");
+		wfi();
+	}
+}
+
+void arch_system_off(void)
+{
+	plat.system_off();
+	arch_halt();
+}
+
+void arch_enter_guest(struct vcpu *v)
+{
+	hyp_resume_guest(v);
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* Guest exits: decode the HSR (ARM ARM B3.13.6, "Use of the HSR") and hand each exit to
+ * the generic layer, or reflect it into the guest. Nothing here may panic on guest input. */
+#include <arch/cpu.h>
+#include <arch/hyp.h>
+#include <microvisor/arch.h>
+#include <microvisor/cell.h>
+#include <microvisor/log.h>
+#include <vcpu/vcpu.h>
+
+/* Exception classes, HSR[31:26] (B3.13.6, table B3-21). */
+#define EC_UNKNOWN 0x00u
+#define EC_WFI_WFE 0x01u
+#define EC_CP15_32 0x03u
+#define EC_HVC 0x12u
+#define EC_SMC 0x13u
+#define EC_PABT_LOWER 0x20u
+#define EC_DABT_LOWER 0x24u
+
+#define HSR_EC(hsr) ((hsr) >> 26)
+#define HSR_IL (1u << 25)
+#define HSR_CV (1u << 24)
+#define HSR_COND(hsr) (((hsr) >> 20) & 0xfu)
+#define HSR_WFE (1u << 0)
+#define HSR_DABT_WNR (1u << 6)
+
+/* ISS of a trapped MCR/MRC (B3.13.6): Opc2[19:17] Opc1[16:14] CRn[13:10] Rt[8:5] CRm[4:1] Dir[0]. */
+#define CP15_ISS_KEY(hsr) ((hsr) & 0x000ffc1eu) /* Opc2, Opc1, CRn, CRm */
+#define CP15_KEY(opc1, crn, crm, opc2) \
+	(((uint32_t)(opc2) << 17) | ((uint32_t)(opc1) << 14) | ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
+#define CP15_RT(hsr) (((hsr) >> 5) & 0xfu)
+#define CP15_READ(hsr) ((hsr) & 1u)
+
+/* A trapped conditional instruction whose condition fails must be skipped, not executed
+ * (B3.13.6, "Conditional execution of trapped instructions"). */
+static bool condition_passes(uint32_t hsr, uint32_t cpsr)
+{
+	if (!(hsr & HSR_CV))
+		return true;
+	bool n = cpsr >> 31 & 1, z = cpsr >> 30 & 1, c = cpsr >> 29 & 1, v = cpsr >> 28 & 1;
+	bool r;
+	uint32_t cond = HSR_COND(hsr);
+	switch (cond >> 1) {
+	case 0: r = z; break;
+	case 1: r = c; break;
+	case 2: r = n; break;
+	case 3: r = v; break;
+	case 4: r = c && !z; break;
+	case 5: r = n == v; break;
+	case 6: r = !z && n == v; break;
+	default: return true; /* AL */
+	}
+	return (cond & 1u) && cond != 0xfu ? !r : r;
+}
+
+static void skip_instruction(struct vcpu *v, uint32_t hsr)
+{
+	v->arch.regs.pc += (hsr & HSR_IL) ? 4u : 2u;
+}
+
+/*
+ * Trapped CP15 accesses. ACTLR (TAC) reads return the physical value so that guests see
+ * the SMP bit set; writes are ignored, as the register is shared with other cells.
+ * Everything else trapped (implementation-defined registers, TIDCP) is UNDEFINED.
+ */
+static void handle_cp15(struct vcpu *v, uint32_t hsr)
+{
+	uint32_t rt = CP15_RT(hsr);
+	if (CP15_ISS_KEY(hsr) != CP15_KEY(0, 1, 0, 1) || rt > 12) {
+		inject_undef(v, hsr);
+		return;
+	}
+	if (CP15_READ(hsr))
+		v->arch.regs.r[rt] = sysreg_read_actlr();
+	skip_instruction(v, hsr);
+}
+
+static void handle_wfx(struct vcpu *v, uint32_t hsr)
+{
+	skip_instruction(v, hsr);
+	struct sched *s = sched_of(v->pcpu);
+	if (hsr & HSR_WFE)
+		sched_yield(s);
+	else
+		sched_block_wfi(s, v, arch_counter_now());
+}
+
+static void handle_stage2_abort(struct vcpu *v, uint32_t hsr, bool data)
+{
+	uint32_t far = data ? sysreg_read_hdfar() : sysreg_read_hifar();
+	uint32_t ipa = (sysreg_read_hpfar() << 8) | (far & 0xfffu); /* HPFAR[31:4] = IPA[39:12] */
+	cell_report_fault(v->cell, data ? "stage-2 data abort" : "stage-2 prefetch abort", ipa,
+			  v->arch.regs.pc);
+	if (data)
+		inject_data_abort(v, far, hsr & HSR_DABT_WNR);
+	else
+		inject_prefetch_abort(v, far);
+}
+
+static void handle_trap(struct vcpu *v, uint32_t hsr)
+{
+	uint32_t ec = HSR_EC(hsr);
+	switch (ec) {
+	case EC_HVC:
+		if ((hsr & 0xffffu) != 0) /* only HVC #0 is ours (SMCCC) */
+			arch_vcpu_set_result(v, (uint32_t)MV_E_NOT_SUPPORTED, 0, 0, 0);
+		else
+			hypercall_dispatch(v, v->arch.regs.r[0]);
+		return;
+	case EC_SMC: /* trapped by HCR.TSC; PSCI through the SMC conduit works the same */
+		skip_instruction(v, hsr);
+		if (condition_passes(hsr, v->arch.regs.cpsr))
+			hypercall_dispatch(v, v->arch.regs.r[0]);
+		return;
+	case EC_WFI_WFE:
+		if (condition_passes(hsr, v->arch.regs.cpsr))
+			handle_wfx(v, hsr);
+		else
+			skip_instruction(v, hsr);
+		return;
+	case EC_CP15_32:
+		if (condition_passes(hsr, v->arch.regs.cpsr))
+			handle_cp15(v, hsr);
+		else
+			skip_instruction(v, hsr);
+		return;
+	case EC_DABT_LOWER:
+	case EC_PABT_LOWER:
+		handle_stage2_abort(v, hsr, ec == EC_DABT_LOWER);
+		return;
+	default:
+		cell_report_fault(v->cell, "trapped instruction (undefined)", hsr, v->arch.regs.pc);
+		inject_undef(v, hsr);
+		return;
+	}
+}
+
+struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
+{
+	if (kind == HYP_EXIT_IRQ)
+		gic_handle_irqs();
+	else
+		handle_trap(v, sysreg_read_hsr());
+	return sched_exit_path(sched_of(v->pcpu));
+}
+
+void hyp_handle_bad_exception(uint32_t vector, const uint32_t *r, uint32_t elr, uint32_t spsr)
+{
+	log_printf("\nmicrovisor: exception in HYP mode, vector %02x\n", vector);
+	log_printf("  HSR %08x  HDFAR %08x  HIFAR %08x  ELR %08x  SPSR %08x\n", sysreg_read_hsr(),
+		   sysreg_read_hdfar(), sysreg_read_hifar(), elr, spsr);
+	for (unsigned i = 0; i < 13; i++)
+		log_printf("  r%u %08x%s", i, r[i], i % 4 == 3 ? "\n" : "");
+	log_printf("\n");
+	panic("exception in HYP mode");
+}

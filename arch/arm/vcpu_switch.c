@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* The vCPU switch: everything a guest kernel owns beyond the trap frame (banked registers
+ * of every mode, Non-secure PL1 CP15 state, VFP/NEON, virtual timer), and vCPU reset. */
+#include <arch/cpu.h>
+#include <arch/hyp.h>
+#include <microvisor/arch.h>
+#include <microvisor/cell.h>
+#include <microvisor/string.h>
+#include <vcpu/vcpu.h>
+
+/* SCTLR reset value of Cortex-A15/A7 with MMU, caches and alignment checks off. */
+#define SCTLR_GUEST_RESET 0x00c50078u
+#define CNTV_CTL_ENABLE (1u << 0)
+#define CNTV_CTL_IMASK (1u << 1)
+
+#define BANKED_READ(reg, field) __asm__ volatile("mrs %0, " #reg : "=r"(b->field))
+#define BANKED_WRITE(reg, field) __asm__ volatile("msr " #reg ", %0" : : "r"(b->field))
+
+static void banked_save(struct arch_banked *b)
+{
+	BANKED_READ(SP_usr, sp_usr);
+	BANKED_READ(SP_svc, sp_svc); BANKED_READ(LR_svc, lr_svc); BANKED_READ(SPSR_svc, spsr_svc);
+	BANKED_READ(SP_abt, sp_abt); BANKED_READ(LR_abt, lr_abt); BANKED_READ(SPSR_abt, spsr_abt);
+	BANKED_READ(SP_und, sp_und); BANKED_READ(LR_und, lr_und); BANKED_READ(SPSR_und, spsr_und);
+	BANKED_READ(SP_irq, sp_irq); BANKED_READ(LR_irq, lr_irq); BANKED_READ(SPSR_irq, spsr_irq);
+	BANKED_READ(r8_fiq, r8_fiq); BANKED_READ(r9_fiq, r9_fiq); BANKED_READ(r10_fiq, r10_fiq);
+	BANKED_READ(r11_fiq, r11_fiq); BANKED_READ(r12_fiq, r12_fiq);
+	BANKED_READ(SP_fiq, sp_fiq); BANKED_READ(LR_fiq, lr_fiq); BANKED_READ(SPSR_fiq, spsr_fiq);
+}
+
+static void banked_restore(const struct arch_banked *b)
+{
+	BANKED_WRITE(SP_usr, sp_usr);
+	BANKED_WRITE(SP_svc, sp_svc); BANKED_WRITE(LR_svc, lr_svc); BANKED_WRITE(SPSR_svc, spsr_svc);
+	BANKED_WRITE(SP_abt, sp_abt); BANKED_WRITE(LR_abt, lr_abt); BANKED_WRITE(SPSR_abt, spsr_abt);
+	BANKED_WRITE(SP_und, sp_und); BANKED_WRITE(LR_und, lr_und); BANKED_WRITE(SPSR_und, spsr_und);
+	BANKED_WRITE(SP_irq, sp_irq); BANKED_WRITE(LR_irq, lr_irq); BANKED_WRITE(SPSR_irq, spsr_irq);
+	BANKED_WRITE(r8_fiq, r8_fiq); BANKED_WRITE(r9_fiq, r9_fiq); BANKED_WRITE(r10_fiq, r10_fiq);
+	BANKED_WRITE(r11_fiq, r11_fiq); BANKED_WRITE(r12_fiq, r12_fiq);
+	BANKED_WRITE(SP_fiq, sp_fiq); BANKED_WRITE(LR_fiq, lr_fiq); BANKED_WRITE(SPSR_fiq, spsr_fiq);
+}
+
+/* The CP15 registers switched per vCPU, as one list for save and restore. */
+#define CP15_SWITCHED(X)                                                                  \
+	X(ttbr0) X(ttbr1) X(par) X(sctlr) X(cpacr) X(ttbcr) X(dacr) X(dfsr) X(ifsr) X(adfsr)    \
+	X(aifsr) X(dfar) X(ifar) X(prrr) X(nmrr) X(amair0) X(amair1) X(vbar) X(fcseidr)        \
+	X(contextidr) X(tpidrurw) X(tpidruro) X(tpidrprw) X(csselr) X(cntkctl) X(vmpidr)
+
+static void cp15_save(struct arch_cp15 *c)
+{
+#define SAVE(r) c->r = sysreg_read_##r();
+	CP15_SWITCHED(SAVE)
+#undef SAVE
+}
+
+static void cp15_restore(const struct arch_cp15 *c)
+{
+#define RESTORE(r) sysreg_write_##r(c->r);
+	CP15_SWITCHED(RESTORE)
+#undef RESTORE
+}
+
+void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
+{
+	if (prev) {
+		banked_save(&prev->arch.banked);
+		cp15_save(&prev->arch.cp15);
+		prev->arch.vtimer.ctl = sysreg_read_cntv_ctl();
+		prev->arch.vtimer.cval = sysreg_read_cntv_cval();
+		sysreg_write_cntv_ctl(0); /* its deadline is now the scheduler's business */
+		vfp_save(&prev->arch.vfp);
+	}
+	banked_restore(&next->arch.banked);
+	cp15_restore(&next->arch.cp15);
+	sysreg_write_cntvoff(next->cell->cntvoff);
+	sysreg_write_cntv_cval(next->arch.vtimer.cval);
+	sysreg_write_cntv_ctl(next->arch.vtimer.ctl);
+	vfp_restore(&next->arch.vfp);
+	if (!prev || prev->cell != next->cell)
+		sysreg_write_vttbr(next->cell->vmmu.arch.vttbr);
+	isb();
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
+{
+	memset(&v->arch, 0, sizeof(v->arch));
+	v->arch.regs.r[0] = context;
+	v->arch.regs.pc = entry & ~1u;
+	v->arch.regs.cpsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((entry & 1u) ? PSR_T : 0);
+	v->arch.cp15.sctlr = SCTLR_GUEST_RESET;
+	/* MPIDR: bit 31 RES1 (multiprocessing extensions), Aff0 = vCPU index. */
+	v->arch.cp15.vmpidr = (1u << 31) | v->index;
+}
+
+uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v)
+{
+	(void)v; /* loaded on this CPU: the live registers are its state */
+	uint32_t ctl = sysreg_read_cntv_ctl();
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
+		return UINT64_MAX;
+	uint64_t cval = sysreg_read_cntv_cval(), off = sysreg_read_cntvoff();
+	return cval + off < cval ? UINT64_MAX : cval + off;
+}
+
+void arch_vcpu_set_result(struct vcpu *v, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3)
+{
+	v->arch.regs.r[0] = r0;
+	v->arch.regs.r[1] = r1;
+	v->arch.regs.r[2] = r2;
+	v->arch.regs.r[3] = r3;
+}
+
+uint32_t arch_vcpu_arg(const struct vcpu *v, unsigned n)
+{
+	return arch_regs_get(&v->arch.regs, n);
+}

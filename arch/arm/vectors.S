@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* HYP vectors (ARM ARM B1.8.1, "Hyp mode vector table") and the guest entry/exit path:
+ * the guest frame is saved straight into the vCPU and restored from it. */
+#include <generated/asm_offsets.h>
+
+	.text
+	.arm
+	.balign 32
+	.global hyp_vectors
+hyp_vectors:
+	b	hyp_bad_reset			@ 0x00 not used in HYP
+	b	hyp_bad_undef			@ 0x04 undefined instruction in HYP mode
+	b	hyp_bad_hvc			@ 0x08 HVC executed in HYP mode
+	b	hyp_bad_pabt			@ 0x0c prefetch abort in HYP mode
+	b	hyp_bad_dabt			@ 0x10 data abort in HYP mode
+	b	hyp_vector_trap			@ 0x14 HYP trap: HVC, trapped instruction, stage-2 abort
+	b	hyp_vector_irq			@ 0x18 IRQ (HCR.IMO routes them all here)
+	b	hyp_bad_fiq			@ 0x1c FIQ
+
+/*
+ * While a guest runs, SP_hyp = &vcpu->arch.regs.lr_usr, so pushing r0-r12 fills
+ * regs.r[0..12] and leaves SP = the vCPU pointer.
+ */
+hyp_vector_trap:
+	push	{r0-r12}
+	mov	r1, #0				@ HYP_EXIT_TRAP
+	b	hyp_guest_exit
+hyp_vector_irq:
+	push	{r0-r12}
+	mov	r1, #1				@ HYP_EXIT_IRQ
+hyp_guest_exit:
+	mov	r0, sp
+	str	lr, [r0, #VCPU_REGS_LR_USR]
+	mrs	r2, elr_hyp
+	mrs	r3, spsr
+	str	r2, [r0, #VCPU_REGS_PC]
+	str	r3, [r0, #VCPU_REGS_CPSR]
+	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR: this CPU's struct hyp_pcpu
+	ldr	sp, [r2, #PCPU_STACK_TOP]
+	bl	hyp_handle_guest_exit		@ -> r0 = vCPU to resume
+
+	.global hyp_resume_guest
+hyp_resume_guest:				@ r0 = struct vcpu *
+	ldr	r2, [r0, #VCPU_REGS_PC]
+	ldr	r3, [r0, #VCPU_REGS_CPSR]
+	msr	elr_hyp, r2
+	msr	spsr_cxsf, r3
+	ldr	lr, [r0, #VCPU_REGS_LR_USR]
+	add	sp, r0, #VCPU_REGS_LR_USR
+	ldmdb	sp, {r0-r12}
+	eret
+
+/* Exceptions taken in HYP mode itself are microvisor bugs: report and stop. */
+	.macro	hyp_bad name, vector
+hyp_bad_\name:
+	push	{r0-r12}
+	mov	r0, #\vector
+	b	hyp_bad_common
+	.endm
+	hyp_bad reset, 0x00
+	hyp_bad undef, 0x04
+	hyp_bad hvc, 0x08
+	hyp_bad pabt, 0x0c
+	hyp_bad dabt, 0x10
+	hyp_bad fiq, 0x1c
+hyp_bad_common:
+	mov	r1, sp
+	mrs	r2, elr_hyp
+	mrs	r3, spsr
+	bl	hyp_handle_bad_exception

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* The freestanding cell runtime: hypercall stubs, console output, exception hooks and the
+ * test-report helpers used by test cells. */
+#ifndef CELL_RUNTIME_H
+#define CELL_RUNTIME_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mv/abi.h>
+
+struct mv_result {
+	uint32_t r0, r1, r2, r3;
+};
+
+/* One SMCCC call through HVC #0: function ID and six arguments, four results. */
+static inline struct mv_result mv_hvc(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3,
+				      uint32_t a4, uint32_t a5, uint32_t a6)
+{
+	register uint32_t r0 __asm__("r0") = fid;
+	register uint32_t r1 __asm__("r1") = a1;
+	register uint32_t r2 __asm__("r2") = a2;
+	register uint32_t r3 __asm__("r3") = a3;
+	register uint32_t r4 __asm__("r4") = a4;
+	register uint32_t r5 __asm__("r5") = a5;
+	register uint32_t r6 __asm__("r6") = a6;
+	__asm__ volatile("hvc #0"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 : "r"(r4), "r"(r5), "r"(r6)
+			 : "memory");
+	return (struct mv_result){ r0, r1, r2, r3 };
+}
+
+static inline int32_t mv_call0(uint32_t fid) { return (int32_t)mv_hvc(fid, 0, 0, 0, 0, 0, 0).r0; }
+static inline int32_t mv_call3(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	return (int32_t)mv_hvc(fid, a1, a2, a3, 0, 0, 0).r0;
+}
+
+/* MV_CALL_CELL_INFO item value; returns 0xffffffff on error. */
+uint32_t mv_cell_info(uint32_t item);
+void mv_yield(void);
+/* PSCI SYSTEM_OFF / SYSTEM_RESET of this cell; do not return. */
+void mv_system_off(void) __attribute__((noreturn));
+void mv_system_reset(void) __attribute__((noreturn));
+
+/* Console: through MV_CALL_DEBUG_WRITE until the console cell exists. */
+void cell_write(const char *s, size_t n);
+void cell_printf(const char *fmt, ...);
+void cell_vprintf(const char *fmt, va_list ap);
+
+/* Virtual generic timer (ARM ARM B8): counter, frequency, and a WFI sleep on CNTV. */
+uint64_t timer_now(void);
+uint32_t timer_freq(void);
+/* Arms CNTV to fire at `deadline` (virtual counter ticks) and executes WFI until it has. */
+void timer_sleep_until(uint64_t deadline);
+
+/* Exceptions taken by the cell (start.S vectors). A hook returns to the instruction after
+ * the faulting one; without a hook the cell reports and powers itself off. */
+struct cell_fault {
+	uint32_t kind; /* CELL_FAULT_* */
+	uint32_t pc;   /* faulting instruction */
+	uint32_t far;  /* DFAR / IFAR */
+	uint32_t fsr;  /* DFSR / IFSR */
+};
+#define CELL_FAULT_UNDEF 1u
+#define CELL_FAULT_PABT 3u
+#define CELL_FAULT_DABT 4u
+#define CELL_FAULT_IRQ 6u
+/* Returns the address to resume at. */
+typedef uint32_t (*cell_fault_hook_t)(const struct cell_fault *f);
+extern cell_fault_hook_t cell_fault_hook;
+
+/* Secondary vCPU entry for PSCI CPU_ON: starts fn(arg) on vCPU `index` with its own stack. */
+int32_t cell_cpu_on(uint32_t index, void (*fn)(uint32_t), uint32_t arg);
+
+/* Test reporting: CHECK counts, test_report prints "<n> passed, <m> failed". */
+extern uint32_t test_passed, test_failed;
+#define CHECK(cond) test_check((cond), #cond, __LINE__)
+void test_check(bool ok, const char *what, int line);
+void test_report(void);
+
+int main(void);
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* A hostile cell: writes and jumps outside its memory (into another cell's physical RAM
+ * and into holes), executes trapped instructions, and makes hypercalls with bad
+ * arguments. Every one must come back to it as an abort, UNDEFINED or an error code. */
+#include <cell/runtime.h>
+
+static volatile uint32_t last_kind, last_far, last_fsr, faults;
+
+static uint32_t return_to_caller(const struct cell_fault *f);
+
+static uint32_t on_fault(const struct cell_fault *f)
+{
+	last_kind = f->kind;
+	last_far = f->far;
+	last_fsr = f->fsr;
+	faults++;
+	if (f->kind == CELL_FAULT_PABT)
+		return return_to_caller(f);
+	return f->pc + 4; /* skip the faulting ARM instruction */
+}
+
+/* A prefetch abort came from a call to a bad address: resume at a `bx lr`, which returns
+ * to the caller with the banked SVC LR that the call set. */
+static void __attribute__((naked)) bx_lr(void)
+{
+	__asm__ volatile("bx lr");
+}
+
+static uint32_t return_to_caller(const struct cell_fault *f)
+{
+	(void)f;
+	return (uint32_t)(uintptr_t)bx_lr;
+}
+
+static void check_aborts(void)
+{
+	/* The other cell's RAM, physically at 0x81000000 but not in our IPA space. */
+	volatile uint32_t *other = (volatile uint32_t *)0x81000000u;
+	uint32_t before = faults;
+	*other = 0xdeadbeefu;
+	CHECK(faults == before + 1 && last_kind == CELL_FAULT_DABT);
+	CHECK(last_far == 0x81000000u);
+	CHECK(last_fsr & (1u << 11)); /* WnR: it was a write */
+
+	volatile uint32_t *hole = (volatile uint32_t *)0xa0000000u;
+	uint32_t v = *hole;
+	(void)v;
+	CHECK(faults == before + 2 && last_far == 0xa0000000u && !(last_fsr & (1u << 11)));
+
+	void (*bad_fn)(void) = (void (*)(void))0x90001000u;
+	bad_fn();
+	CHECK(faults == before + 3 && last_kind == CELL_FAULT_PABT && last_far == 0x90001000u);
+
+	/* Many faults in a row: the microvisor rate-limits its reports and stays up. */
+	for (int i = 0; i < 2000; i++)
+		*other = (uint32_t)i;
+	CHECK(faults == before + 2003);
+}
+
+static void check_trapped_instructions(void)
+{
+	uint32_t before = faults, actlr;
+	/* An implementation-defined CP15 register (c15): trapped by HCR.TIDCP -> UNDEFINED. */
+	__asm__ volatile("mrc p15, 0, %0, c15, c0, 0" : "=r"(actlr));
+	CHECK(faults == before + 1 && last_kind == CELL_FAULT_UNDEF);
+	/* ACTLR is trapped (HCR.TAC) and emulated: reads work, writes are ignored. */
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 1" : "=r"(actlr));
+	__asm__ volatile("mcr p15, 0, %0, c1, c0, 1" : : "r"(0u));
+	CHECK(faults == before + 1);
+	uint32_t again;
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 1" : "=r"(again));
+	CHECK(again == actlr);
+}
+
+static void check_hypercall_errors(void)
+{
+	CHECK(mv_call0(MV_CALL_ABI_VERSION) == (int32_t)MV_ABI_VERSION);
+	CHECK(mv_call3(MV_CALL_CELL_INFO, 99, 0, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(mv_call3(MV_CALL_DEBUG_WRITE, 21, 0, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(mv_call3(MV_CALL_DEBUG_WRITE, 0xffffffffu, 0, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(mv_call0(0x86001234u) == MV_E_NOT_SUPPORTED);
+	CHECK(mv_call0(0xc6000000u) == MV_E_NOT_SUPPORTED); /* SMC64 convention */
+	CHECK(mv_call0(0x12345678u) == MV_E_NOT_SUPPORTED); /* yielding call */
+	CHECK(mv_call0(MV_SMCCC_VERSION) == 0x10001);
+	CHECK(mv_call0(MV_PSCI_VERSION) == 0x10000);
+	CHECK(mv_call3(MV_PSCI_FEATURES, MV_PSCI_CPU_ON, 0, 0) == 0);
+	CHECK(mv_call3(MV_PSCI_FEATURES, 0x84000001u, 0, 0) == MV_E_NOT_SUPPORTED);
+	CHECK(mv_call3(MV_PSCI_CPU_ON, 5, 0x80000000u, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(mv_call3(MV_PSCI_CPU_ON, 0x100, 0x80000000u, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(mv_call3(MV_PSCI_CPU_ON, 0, 0x80000000u, 0) == MV_E_ALREADY_ON);
+	CHECK(mv_call3(MV_PSCI_AFFINITY_INFO, 0, 1, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(mv_call3(MV_PSCI_AFFINITY_INFO, 0, 0, 0) == MV_PSCI_AFFINITY_ON);
+
+	register uint32_t r0 __asm__("r0") = MV_CALL_ABI_VERSION;
+	__asm__ volatile("hvc #1" : "+r"(r0) : : "r1", "r2", "r3", "memory");
+	CHECK(r0 == (uint32_t)MV_E_NOT_SUPPORTED);
+}
+
+int main(void)
+{
+	cell_fault_hook = on_fault;
+	check_aborts();
+	check_trapped_instructions();
+	check_hypercall_errors();
+	test_report();
+	return 0;
+}

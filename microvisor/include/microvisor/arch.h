@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* The arch interface: everything generic code asks of the CPU. Implemented by arch/arm
+ * and by the host fake arch of the unit tests (tests/unit/fake). */
+#ifndef MICROVISOR_ARCH_H
+#define MICROVISOR_ARCH_H
+
+#include <microvisor/types.h>
+
+struct vcpu;
+struct vmmu;
+
+/* Index of the calling physical CPU, 0..CONFIG_MAX_PCPUS-1. */
+unsigned arch_pcpu_id(void);
+
+/* Monotonic system counter (ARM generic timer, CNTPCT) and its frequency in Hz. */
+uint64_t arch_counter_now(void);
+uint32_t arch_counter_freq(void);
+/* Arms this CPU's HYP timer to fire at `deadline` (counter ticks); UINT64_MAX disarms. */
+void arch_hyp_timer_set(uint64_t deadline);
+
+/* Asks physical CPU `pcpu` to run its exit path (pending requests, reschedule). */
+void arch_send_reschedule(unsigned pcpu);
+/* Waits with interrupts masked until an interrupt is pending, then handles it. */
+void arch_idle_wait(void);
+
+/* Resets a vCPU to the PSCI entry state: SVC mode, MMU and caches off, interrupts masked,
+ * PC = entry (bit 0 selects Thumb), r0 = context. */
+void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context);
+/* Saves the state of `prev` (may be NULL) held in the CPU and loads that of `next`. */
+void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
+/* Counter value at which the vCPU's virtual timer asserts its interrupt, or UINT64_MAX
+ * if it is disabled or masked. Reads the saved state: `v` must not be loaded. */
+uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v);
+/* Writes result registers r0..r3 of a vCPU. */
+void arch_vcpu_set_result(struct vcpu *v, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3);
+/* Reads argument register rN (0..6) of a vCPU. */
+uint32_t arch_vcpu_arg(const struct vcpu *v, unsigned n);
+
+/* Builds the stage-2 tables of an address space; see vmmu.h. */
+MV_MUST_CHECK enum mv_status arch_stage2_init(struct vmmu *m);
+MV_MUST_CHECK enum mv_status arch_stage2_map(struct vmmu *m, struct ipa ipa, struct pa pa,
+					     uint32_t size, uint32_t flags);
+
+/* Physical address of microvisor memory, and the reverse. */
+uint32_t arch_virt_to_phys(const void *p);
+void *arch_phys_to_virt(struct pa pa);
+/* Makes `size` bytes at `p` visible to a guest running with caches off (clean to PoC). */
+void arch_dcache_clean(const void *p, uint32_t size);
+
+/* Stops this CPU for good, interrupts masked. */
+MV_NORETURN void arch_halt(void);
+/* Enters a guest: loads the frame of `v` (already switched to) and returns to it. */
+MV_NORETURN void arch_enter_guest(struct vcpu *v);
+/* Memory after the microvisor image where the boot table starts, and bytes available. */
+const void *arch_boot_payload(uint32_t *available);
+
+/* Powers the machine off (board data), or stops this CPU if the board cannot. */
+MV_NORETURN void arch_system_off(void);
+
+/* Console output of the microvisor (early UART). */
+void arch_console_putc(char c);
+
+#endif

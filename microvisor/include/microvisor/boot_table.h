@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot table: the compact, versioned form of a system description that the image
+ * builder (tools/mvimage) writes and the microvisor reads at boot. Freestanding. */
+#ifndef MICROVISOR_BOOT_TABLE_H
+#define MICROVISOR_BOOT_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Image layout (all little-endian, every offset relative to the boot header):
+ *
+ *   +---------------------------+ <- load address of the microvisor (board data)
+ *   | microvisor .text/.data    |
+ *   | (BSS, stacks: zeros)      |
+ *   +---------------------------+ <- __payload_start = load + payload_offset
+ *   | struct mv_boot_header     |
+ *   | struct mv_boot_cell [n]   | <- cells_offset
+ *   | struct mv_boot_region [m] | <- regions_offset
+ *   | cell images, each 4 KiB   | <- image_offset of each cell
+ *   |   aligned                 |
+ *   +---------------------------+ <- header + total_size
+ *
+ * The payload stays in the microvisor's own memory (hyp_mem_*), never mapped into a cell,
+ * so that SYSTEM_RESET can reload a cell's pristine image.
+ */
+
+/*
+ * The microvisor binary starts with this header (arch/arm/boot.S): the image builder
+ * reads where the payload must start (after the microvisor's BSS and stacks, which are
+ * not in the binary) and pads the binary with zeros up to there.
+ */
+#define MV_IMAGE_MAGIC 0x4849564du /* "MVIH" */
+struct mv_image_header {
+	uint32_t branch;         /* the first instruction: a branch over this header */
+	uint32_t magic;          /* MV_IMAGE_MAGIC */
+	uint32_t payload_offset; /* from the start of the binary, 4 KiB aligned */
+	uint32_t load_address;   /* physical address the binary is linked and loaded at */
+};
+_Static_assert(sizeof(struct mv_image_header) == 16, "image header layout");
+
+#define MV_BOOT_MAGIC 0x5442564du /* "MVBT" */
+#define MV_BOOT_VERSION 1u
+
+#define MV_BOOT_MAX_CELLS 16u
+#define MV_BOOT_MAX_VCPUS 8u   /* per cell */
+#define MV_BOOT_MAX_REGIONS 64u /* whole system */
+#define MV_BOOT_NAME_LEN 32u   /* including the terminating NUL */
+#define MV_BOOT_ALIGN 4096u
+
+/* Region kinds (mv_boot_region.flags). */
+#define MV_REGION_RAM 0x1u    /* normal memory, write-back, read/write/execute */
+#define MV_REGION_DEVICE 0x2u /* device memory (nGnRE), read/write, never executed */
+
+struct mv_boot_header {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t header_size;   /* sizeof(struct mv_boot_header) */
+	uint32_t total_size;    /* header, tables and images, bytes */
+	uint32_t checksum;      /* two's complement: 32-bit words of total_size sum to 0 */
+	uint32_t hyp_mem_base;  /* physical memory reserved to the microvisor and payload */
+	uint32_t hyp_mem_size;
+	uint32_t num_pcpus;     /* physical CPUs to bring up */
+	uint32_t num_cells;
+	uint32_t cells_offset;
+	uint32_t num_regions;
+	uint32_t regions_offset;
+	uint32_t reserved;
+};
+
+struct mv_boot_cell {
+	char name[MV_BOOT_NAME_LEN];
+	uint32_t image_offset;  /* from the header; 4 KiB aligned */
+	uint32_t image_size;    /* bytes */
+	uint32_t load_ipa;      /* the image is copied to this IPA, inside a RAM region */
+	uint32_t entry_ipa;     /* vCPU 0 starts here, in SVC mode, MMU off */
+	uint32_t first_region;  /* index into the region table */
+	uint32_t num_regions;
+	uint32_t num_vcpus;     /* 1..MV_BOOT_MAX_VCPUS; only vCPU 0 starts, others via PSCI */
+	uint32_t priority;      /* 0..31, higher runs first */
+	uint32_t time_slice_us; /* round-robin slice among equal priorities */
+	uint32_t budget_us;     /* CPU time per period, 0 = unlimited */
+	uint32_t period_us;
+	uint8_t vcpu_pcpu[MV_BOOT_MAX_VCPUS]; /* physical CPU of each vCPU */
+};
+
+struct mv_boot_region {
+	uint32_t ipa;  /* guest-physical base, 4 KiB aligned */
+	uint32_t pa;   /* physical base, 4 KiB aligned */
+	uint32_t size; /* bytes, multiple of 4 KiB */
+	uint32_t flags; /* MV_REGION_* */
+};
+
+_Static_assert(sizeof(struct mv_boot_header) == 48, "boot header layout");
+_Static_assert(sizeof(struct mv_boot_cell) == 84, "boot cell layout");
+_Static_assert(sizeof(struct mv_boot_region) == 16, "boot region layout");
+_Static_assert(offsetof(struct mv_boot_cell, vcpu_pcpu) == 76, "boot cell layout");
+
+/* Sum of the 32-bit words of a table of `bytes` bytes (a multiple of 4). */
+static inline uint32_t mv_boot_sum(const void *table, uint32_t bytes)
+{
+	const uint32_t *w = (const uint32_t *)table;
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i < bytes / 4u; i++)
+		sum += w[i];
+	return sum;
+}
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Cells: isolated protection domains built from the boot table, their lifecycle
+ * (start, stop, restart) and their debug console line buffers. */
+#ifndef MICROVISOR_CELL_H
+#define MICROVISOR_CELL_H
+
+#include <microvisor/boot_table.h>
+#include <microvisor/types.h>
+#include <vcpu/vcpu.h>
+#include <vmmu/vmmu.h>
+
+enum cell_state {
+	CELL_RUNNING,
+	CELL_STOPPING, /* waiting for its vCPUs to acknowledge a stop */
+	CELL_OFF,
+};
+
+#define CELL_LINE_MAX 120u
+
+struct cell {
+	const struct mv_boot_cell *boot;
+	const uint8_t *image;        /* pristine image in the payload */
+	uint32_t id;
+	volatile uint32_t state;     /* enum cell_state */
+	volatile uint32_t stops_outstanding; /* vCPUs that have not yet stopped */
+	volatile uint32_t restart_after_stop;
+	uint32_t reset_count;
+	uint64_t cntvoff;            /* virtual counter offset: the cell's time starts at 0 */
+	struct vmmu vmmu;
+	struct vcpu *vcpus;          /* num_vcpus entries */
+	uint32_t num_vcpus;
+	char line[CELL_LINE_MAX];    /* debug console line being assembled */
+	uint32_t line_len;
+	volatile uint32_t line_lock;
+};
+
+extern struct cell cells[CONFIG_MAX_CELLS];
+extern uint32_t num_cells;
+
+/* Builds every cell from a validated boot table. */
+void cells_create(const struct mv_boot_header *hdr);
+/* Loads the image and starts vCPU 0 of a cell (boot, and after a restart). */
+void cell_start(struct cell *c);
+/* Stops every vCPU of the cell; with `restart`, the last one to stop restarts the cell. */
+void cell_stop(struct cell *c, bool restart);
+/* A vCPU of a stopping cell acknowledged the stop (called on its own CPU). */
+void cell_vcpu_stopped(struct cell *c);
+/* Appends debug-console bytes of a cell, printing complete lines with its name. */
+void cell_console_write(struct cell *c, const char *bytes, uint32_t n);
+
+/* Guest-fault report, rate-limited per cell so a hostile cell cannot flood the console. */
+void cell_report_fault(struct cell *c, const char *what, uint32_t addr, uint32_t pc);
+
+/* Hypercall entry from the arch trap handler; results are written into the vCPU. */
+void hypercall_dispatch(struct vcpu *v, uint32_t function_id);
+/* PSCI calls (ARM DEN 0022D); returns false if `function_id` is not a PSCI call. */
+bool psci_dispatch(struct vcpu *v, uint32_t function_id);
+
+/* Checks a boot table in memory: magic, version, sizes, checksum, every offset and index
+ * in bounds, every vCPU's CPU < num_pcpus <= max_pcpus. Returns NULL if valid, else a
+ * description of the first problem. */
+const char *boot_table_check(const struct mv_boot_header *hdr, uint32_t available,
+			     uint32_t max_pcpus);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* The microvisor's own debug output (boot messages, guest-fault reports, panics). */
+#ifndef MICROVISOR_LOG_H
+#define MICROVISOR_LOG_H
+
+#include <stdarg.h>
+
+#include <microvisor/types.h>
+
+/* printf subset: %s %c %d %u %x %08x %p %%, with l/ll length modifiers. Serialised. */
+void log_printf(const char *fmt, ...) MV_PRINTF(1, 2);
+void log_vprintf(const char *fmt, va_list ap);
+/* Formats into buf (always NUL-terminated); returns the length written. */
+size_t log_snprintf(char *buf, size_t size, const char *fmt, ...) MV_PRINTF(3, 4);
+
+/* Stops this physical CPU after printing the message with file and line. Only for broken
+ * microvisor state: never for anything a guest can cause (STYLE.md rule 10). */
+MV_NORETURN void panic_at(const char *file, int line, const char *fmt, ...) MV_PRINTF(3, 4);
+#define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
+
+#define assert(cond)                                                                  \
+	do {                                                                          \
+		if (IS_ENABLED(CONFIG_DEBUG_CHECKS) && !(cond))                       \
+			panic("assertion failed: %s", #cond);                         \
+	} while (0)
+
+#endif

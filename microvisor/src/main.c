@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* The generic boot flow: check the boot table, build the cells, start them, and run the
+ * scheduler on every CPU. The arch code calls in here once its CPU is set up. */
+#include <microvisor/arch.h>
+#include <microvisor/cell.h>
+#include <microvisor/log.h>
+#include <microvisor/main.h>
+
+static uint32_t boot_num_pcpus = 1;
+
+uint32_t mv_boot(void)
+{
+	uint32_t available;
+	const struct mv_boot_header *h = arch_boot_payload(&available);
+	const char *err = boot_table_check(h, available, CONFIG_MAX_PCPUS);
+	if (err)
+		panic("boot table: %s", err);
+	log_printf("microvisor: boot table v%u, %u cell(s), %u CPU(s), %u bytes\n", h->version,
+		   h->num_cells, h->num_pcpus, h->total_size);
+	for (unsigned cpu = 0; cpu < CONFIG_MAX_PCPUS; cpu++)
+		sched_init(cpu);
+	cells_create(h);
+	for (uint32_t i = 0; i < num_cells; i++)
+		cell_start(&cells[i]);
+	boot_num_pcpus = h->num_pcpus;
+	return boot_num_pcpus;
+}
+
+void mv_run(unsigned pcpu)
+{
+	arch_enter_guest(sched_exit_path(sched_of(pcpu)));
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Boots an image in QEMU and judges its console: fails on timeout, on a panic line, on a
+# test line reporting failures, and on any expected line that never appeared.
+import argparse
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+MACHINES = {
+    # Starts in Non-secure HYP.
+    "vexpress-hyp": ["-M", "vexpress-a15,secure=off,virtualization=on"],
+    # Starts in Secure SVC: the microvisor goes through Monitor mode into HYP itself.
+    "vexpress-secure": ["-M", "vexpress-a15,virtualization=on"],
+}
+FATAL = re.compile(r"PANIC|exception in HYP mode|unexpected exception")
+RESULT = re.compile(r"\[([^\]]+)\] (\d+) passed, (\d+) failed")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--qemu", default="qemu-system-arm")
+    ap.add_argument("--machine", default="vexpress-hyp", choices=MACHINES)
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--memory", default="256M")
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--icount", action="store_true", help="-icount shift=0: time counts instructions")
+    ap.add_argument("--expect", action="append", default=[], help="regex that must appear")
+    ap.add_argument("--poweroff", action="store_true", help="the run must end by powering off")
+    ap.add_argument("--log", help="also write the console here")
+    ap.add_argument("image")
+    a = ap.parse_args()
+
+    cmd = [a.qemu, *MACHINES[a.machine], "-m", a.memory, "-smp", str(a.smp), "-nographic",
+           "-audiodev", "none,id=n", "-no-reboot", "-kernel", a.image]
+    if a.icount:
+        cmd += ["-icount", "shift=0"]
+    print("run-qemu:", " ".join(cmd), flush=True)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    pending = [re.compile(e) for e in a.expect]
+    errors = []
+    log = open(a.log, "w") if a.log else None
+    deadline = time.monotonic() + a.timeout
+    buf = b""
+    exited = False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            errors.append(f"timeout after {a.timeout:.0f} s")
+            break
+        ready, _, _ = select.select([proc.stdout], [], [], min(left, 1.0))
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                exited = True
+                break
+            buf += chunk
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace").rstrip("\r")
+                print(line, flush=True)
+                if log:
+                    log.write(line + "\n")
+                if FATAL.search(line):
+                    errors.append(f"fatal line: {line}")
+                m = RESULT.search(line)
+                if m and (int(m.group(3)) != 0 or int(m.group(2)) == 0):
+                    errors.append(f"test failures: {line}")
+                pending = [p for p in pending if not p.search(line)]
+            if errors:
+                break
+        if not pending and not a.poweroff:
+            break
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    if a.poweroff and not exited and not errors:
+        errors.append("the system did not power off")
+    for p in pending:
+        errors.append(f"never saw: {p.pattern}")
+    if errors:
+        for e in errors:
+            print("run-qemu: FAIL:", e, flush=True)
+        return 1
+    print("run-qemu: PASS", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Host fake of the vCPU arch part: registers and a virtual-timer deadline set by tests. */
+#ifndef ARCH_VCPU_ARCH_H
+#define ARCH_VCPU_ARCH_H
+
+#include <stdint.h>
+
+struct arch_regs {
+	uint32_t r[13];
+	uint32_t lr_usr, pc, cpsr;
+};
+
+struct vcpu_arch {
+	struct arch_regs regs;
+	uint64_t vtimer_deadline; /* what arch_vcpu_vtimer_deadline reports */
+	uint32_t resets;          /* arch_vcpu_reset calls */
+};
+
+static inline uint32_t arch_regs_get(const struct arch_regs *r, unsigned n)
+{
+	return n < 13 ? r->r[n] : 0;
+}
+
+#endif

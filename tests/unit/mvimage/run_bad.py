@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Runs mvimage on bad system descriptions: each must exit 1, print its expected error
+# line(s) and leave no output behind.
+#
+# Every bad/*.dts starts with one or more lines `// expect: <fragment>`. A fragment that
+# starts with "/" is a node path: some stderr line must read `<dts>: <fragment>...`, so the
+# `<file>: <node>: <property>: <message>` format is checked too. Any other fragment need
+# only appear somewhere on stderr (for errors that come from dtc or the command line).
+
+import argparse
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+# Images the bad descriptions may name; big.bin is larger than any region they give a cell.
+IMAGES = {"a.bin": 4096, "b.bin": 4096, "small.bin": 256, "empty.bin": 0,
+          "big.bin": 3 << 20}
+MICROVISOR_SIZE = 5000
+# The microvisor's image header (boot_table.h): branch, magic "MVIH", payload_offset,
+# load_address. The payload goes at 8 KiB, the binary at the base of /microvisor memory.
+MICROVISOR_HEADER = struct.pack("<IIII", 0xEA000002, 0x4849564D, 8192, 0x80000000)
+
+
+def expectations(dts):
+    fragments = []
+    with open(dts, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("// expect:"):
+                break
+            fragments.append(line[len("// expect:"):].strip())
+    return fragments
+
+
+def prepare(work):
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(work, "cells"))
+    with open(os.path.join(work, "microvisor.bin"), "wb") as f:
+        f.write(MICROVISOR_HEADER + bytes(i % 251 for i in range(16, MICROVISOR_SIZE)))
+    for name, size in IMAGES.items():
+        with open(os.path.join(work, "cells", name), "wb") as f:
+            f.write(b"\xa5" * size)
+
+
+def run(args, dts, work):
+    env = dict(os.environ)
+    # A sanitizer report must not pass for the expected exit status 1.
+    env["ASAN_OPTIONS"] = "exitcode=86:" + env.get("ASAN_OPTIONS", "")
+    env["UBSAN_OPTIONS"] = "exitcode=87:print_stacktrace=1:" + env.get("UBSAN_OPTIONS", "")
+    cmd = [args.mvimage, "--microvisor", os.path.join(work, "microvisor.bin"),
+           "--image-dir", os.path.join(work, "cells"),
+           "--output", os.path.join(work, "out.img"), "--dtc", args.dtc, dts]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+
+
+def matches(fragment, dts, lines):
+    if fragment.startswith("/"):
+        return any(line.startswith(f"{dts}: {fragment}") for line in lines)
+    return any(fragment in line for line in lines)
+
+
+def check(args, dts, work, old_output):
+    """Returns a list of failure messages for one bad description."""
+    fragments = expectations(dts)
+    if not fragments:
+        return [f"{dts}: no `// expect:` line"]
+    prepare(work)
+    out = os.path.join(work, "out.img")
+    if old_output is not None:
+        with open(out, "wb") as f:
+            f.write(old_output)
+    r = run(args, dts, work)
+    lines = r.stderr.splitlines()
+    failures = []
+    if r.returncode != 1:
+        failures.append(f"exit status {r.returncode}, expected 1")
+    for fragment in fragments:
+        if not matches(fragment, dts, lines):
+            failures.append(f"no stderr line with: {fragment}")
+    if "Sanitizer" in r.stderr or "runtime error:" in r.stderr:
+        failures.append("sanitizer report")
+    if os.path.exists(out + ".tmp"):
+        failures.append("temporary output left behind")
+    if old_output is None and os.path.exists(out):
+        failures.append("output file written")
+    if old_output is not None:
+        with open(out, "rb") as f:
+            if f.read() != old_output:
+                failures.append("previous output changed")
+    if failures:
+        failures = [f"{dts}: {msg}" for msg in failures]
+        failures.append(f"--- stderr of {dts}:\n{r.stderr}---")
+    return failures
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--mvimage", required=True)
+    p.add_argument("--dtc", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--keep-old-output", action="store_true",
+                   help="start with an old output file and check it is left untouched")
+    p.add_argument("dts", nargs="+")
+    args = p.parse_args()
+    old = b"an older image\n" if args.keep_old_output else None
+    failures = []
+    for dts in args.dts:
+        name = os.path.splitext(os.path.basename(dts))[0]
+        failures += check(args, os.path.abspath(dts), os.path.join(args.work, name), old)
+    for msg in failures:
+        print(msg, file=sys.stderr)
+    print(f"run_bad: {len(args.dts)} descriptions, {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

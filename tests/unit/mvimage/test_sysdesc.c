@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/* In-process tests of mvimage's parser and encoder: the model, every error in one run. */
+#include <errno.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "image.h"
+#include "sysdesc.h"
+
+extern char **environ;
+
+static unsigned int failures;
+static const char *dtc;
+static const char *work;
+
+static void check_true(bool ok, const char *what, int line)
+{
+	if (ok)
+		return;
+	failures++;
+	fprintf(stderr, "test_sysdesc.c:%d: %s is false\n", line, what);
+}
+
+#define CHECK(cond) check_true((cond), #cond, __LINE__)
+
+static void check_u64(uint64_t got, uint64_t want, const char *what, int line)
+{
+	if (got == want)
+		return;
+	failures++;
+	fprintf(stderr, "test_sysdesc.c:%d: %s is 0x%llx, expected 0x%llx\n", line, what,
+		(unsigned long long)got, (unsigned long long)want);
+}
+
+#define CHECK_EQ(got, want) check_u64((uint64_t)(got), (uint64_t)(want), #got, __LINE__)
+
+static void check_str(const char *got, const char *want, const char *what, int line)
+{
+	if (strcmp(got, want) == 0)
+		return;
+	failures++;
+	fprintf(stderr, "test_sysdesc.c:%d: %s is\n%s\nexpected\n%s\n", line, what, got, want);
+}
+
+#define CHECK_STR(got, want) check_str((got), (want), #got, __LINE__)
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void mkdir_p(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(buf, 0755);
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		die(buf);
+}
+
+static void path_in_work(char *out, size_t size, const char *name)
+{
+	if ((size_t)snprintf(out, size, "%s/%s", work, name) >= size)
+		die(name);
+}
+
+static void write_file(const char *name, const void *data, size_t size)
+{
+	char path[4096];
+	FILE *f;
+
+	path_in_work(path, sizeof(path), name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
+		die(path);
+}
+
+/* Run dtc on `dts` and return the blob. */
+static struct image_blob compile(const char *dts)
+{
+	char dtb[4096];
+	char *argv[] = { (char *)dtc, "-I", "dts", "-O", "dtb", "-o", dtb, (char *)dts, NULL };
+	struct image_blob b;
+	pid_t pid;
+	int status;
+
+	path_in_work(dtb, sizeof(dtb), "test.dtb");
+	if (posix_spawnp(&pid, dtc, NULL, NULL, argv, environ) != 0 ||
+	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die(dts);
+	if (image_read_file(dtb, 1u << 20, &b) != 0)
+		die(dtb);
+	return b;
+}
+
+/* A diag that collects its lines in memory, for exact comparison. */
+struct captured {
+	struct diag d;
+	char *text;
+	size_t len;
+};
+
+static void capture_open(struct captured *c, const char *file)
+{
+	FILE *f = open_memstream(&c->text, &c->len);
+
+	if (!f)
+		die("open_memstream");
+	diag_init(&c->d, f, file);
+}
+
+static void capture_close(struct captured *c)
+{
+	fclose(c->d.out);
+}
+
+static void parse_good(const char *good, struct sysdesc *sd)
+{
+	struct image_blob dtb = compile(good);
+	struct captured cap;
+
+	capture_open(&cap, "good.dts");
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, sd, &cap.d), 0);
+	capture_close(&cap);
+	CHECK_STR(cap.text, "");
+	free(cap.text);
+	image_blob_free(&dtb);
+}
+
+static void test_good_model(const char *good)
+{
+	static struct sysdesc sd;
+	const struct sysdesc_cell *rtos = &sd.cells[0], *min = &sd.cells[2];
+
+	parse_good(good, &sd);
+	CHECK_EQ(sd.hyp_mem_base, 0x80000000u);
+	CHECK_EQ(sd.hyp_mem_size, 0x00400000u);
+	CHECK_EQ(sd.num_pcpus, 4);
+	CHECK_EQ(sd.num_cells, 3);
+	CHECK_EQ(sd.num_regions, 7);
+	CHECK_STR(rtos->name, "rtos");
+	CHECK_STR(rtos->path, "/cells/rtos");
+	CHECK_STR(rtos->image, "rtos.bin");
+	CHECK_EQ(rtos->num_ram, 2);
+	CHECK_EQ(rtos->num_devices, 1);
+	CHECK_EQ(sd.regions[2].flags, MV_REGION_DEVICE);
+	CHECK_EQ(sd.cells[1].first_region, 3);
+	CHECK_STR(sd.cells[1].name, "linux-a");
+	CHECK_EQ(sd.cells[1].vcpu_pcpu[1], 2);
+	/* Everything optional left out: the defaults of docs/system-description.md. */
+	CHECK_EQ(min->first_region, 6);
+	CHECK_EQ(min->load_ipa, 0x40000000u);
+	CHECK_EQ(min->entry_ipa, 0x40000000u);
+	CHECK_EQ(min->num_vcpus, 1);
+	CHECK_EQ(min->priority, 0);
+	CHECK_EQ(min->time_slice_us, 10000);
+	CHECK_EQ(min->budget_us, 0);
+	CHECK_EQ(min->period_us, 0);
+	for (uint32_t v = 0; v < MV_BOOT_MAX_VCPUS; v++)
+		CHECK_EQ(min->vcpu_pcpu[v], 0);
+}
+
+static const char multi_dts[] =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"	compatible = \"mv,system-v1\";\n"
+	"	microvisor { memory = <0x80000000 0x00100000>; cpus = <2>; };\n"
+	"	cells {\n"
+	"		a {\n"
+	"			image = \"a.bin\";\n"
+	"			memory = <0x00000000 0x80100000 0x00100000>;\n"
+	"			colour = \"red\";\n"
+	"			priority = <40>;\n"
+	"			vcpus = <2>;\n"
+	"			cpus = <0 5>;\n"
+	"		};\n"
+	"		b {\n"
+	"			memory = <0x00000000 0x80180000 0x00100000>;\n"
+	"			budget-us = <10>;\n"
+	"		};\n"
+	"	};\n"
+	"};\n";
+
+static const char multi_errors[] =
+	"multi.dts: /cells/a: colour: unknown property\n"
+	"multi.dts: /cells/a: cpus: entry 1 names physical CPU 5, but /microvisor cpus is 2\n"
+	"multi.dts: /cells/a: priority: 40 is out of range 0..31\n"
+	"multi.dts: /cells/b: image: missing required property\n"
+	"multi.dts: /cells/b: period-us: missing; required with budget-us\n"
+	"multi.dts: /cells/b: memory: region 0 overlaps /cells/a memory region 0 physically"
+	" (pa 0x80180000, size 0x00100000)\n";
+
+/* Validation goes on after an error: one run names every problem. */
+static void test_every_error_reported(void)
+{
+	static struct sysdesc sd;
+	char dts[4096];
+	struct image_blob dtb;
+	struct captured cap;
+
+	write_file("multi.dts", multi_dts, sizeof(multi_dts) - 1);
+	path_in_work(dts, sizeof(dts), "multi.dts");
+	dtb = compile(dts);
+	capture_open(&cap, "multi.dts");
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &sd, &cap.d), 6);
+	capture_close(&cap);
+	CHECK_STR(cap.text, multi_errors);
+	CHECK_EQ(cap.d.errors, 6);
+	free(cap.text);
+	image_blob_free(&dtb);
+}
+
+static void test_not_a_blob(void)
+{
+	static struct sysdesc sd;
+	static const char junk[64] = "not a device tree";
+	struct captured cap;
+
+	capture_open(&cap, "junk.dtb");
+	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &sd, &cap.d), 1);
+	capture_close(&cap);
+	CHECK_STR(cap.text, "junk.dtb: /: -: not a valid device tree blob\n");
+	free(cap.text);
+}
+
+static void write_image(const char *name, size_t size)
+{
+	uint8_t *buf = malloc(size);
+	char rel[256];
+
+	if (!buf)
+		die("malloc");
+	memset(buf, 0xa5, size);
+	snprintf(rel, sizeof(rel), "cells/%s", name);
+	write_file(rel, buf, size);
+	free(buf);
+}
+
+/* Load the images of good.dts from `dir`; what image_load() reports starts with `want`
+ * (only a prefix, as a message may end in a path of the build tree). */
+static void check_load(const struct sysdesc *sd, const char *dir, unsigned int errors,
+		       const char *want)
+{
+	struct image_set set;
+	struct captured cap;
+
+	capture_open(&cap, "good.dts");
+	CHECK_EQ(image_load(sd, dir, &set, &cap.d), errors);
+	capture_close(&cap);
+	CHECK(strncmp(cap.text, want, strlen(want)) == 0);
+	if (strncmp(cap.text, want, strlen(want)) != 0)
+		fprintf(stderr, "got:\n%s\nexpected a prefix:\n%s\n", cap.text, want);
+	free(cap.text);
+	image_set_free(&set);
+}
+
+/* The checks that need the files: missing, too large for the region, entry outside. */
+static void test_image_checks(const struct sysdesc *sd, const char *dir)
+{
+	char min[4096];
+
+	path_in_work(min, sizeof(min), "cells/min.bin");
+	unlink(min);
+	write_image("rtos.bin", 0x100); /* entry 0x8100 lies just past it */
+	write_image("linux.bin", 0x1000);
+	check_load(sd, dir, 2,
+		   "good.dts: /cells/rtos: entry: 0x00008100 is outside the loaded image"
+		   " [0x00008000, 0x00008100)\n"
+		   "good.dts: /cells/min: image: cannot read \"");
+	write_image("rtos.bin", 0x101);
+	write_image("min.bin", 0x1001); /* one byte more than its 4 KiB region */
+	check_load(sd, dir, 1,
+		   "good.dts: /cells/min: image: \"min.bin\" (4097 bytes) does not fit in"
+		   " memory region 0 at load-address 0x40000000 (4096 bytes to the end of the"
+		   " region)\n");
+}
+
+/* The payload of good.dts with these images is 16 KiB: tables, then images at 4, 8 and
+ * 12 KiB. It must fit with the microvisor in [0x80000000, 0x80400000). */
+static void test_image_build(const struct sysdesc *sd, const char *dir)
+{
+	static const struct mv_image_header too_big = { 0, MV_IMAGE_MAGIC, 0x400000, 0x80000000u };
+	static const struct mv_image_header too_low = { 0, MV_IMAGE_MAGIC, 0x1000, 0x7ffff000u };
+	static const struct mv_image_header fits = { 0, MV_IMAGE_MAGIC, 0x1000, 0x80000000u };
+	struct image_set set;
+	struct image_blob payload;
+	struct captured cap;
+
+	write_image("min.bin", 0x1000);
+	capture_open(&cap, "good.dts");
+	CHECK_EQ(image_load(sd, dir, &set, &cap.d), 0);
+	CHECK_EQ(image_build(sd, &set, &too_big, &payload, &cap.d), 1);
+	CHECK(payload.data == NULL);
+	CHECK_EQ(image_build(sd, &set, &too_low, &payload, &cap.d), 1);
+	CHECK_EQ(image_build(sd, &set, &fits, &payload, &cap.d), 0);
+	capture_close(&cap);
+	CHECK_STR(cap.text,
+		  "good.dts: /microvisor: memory: image of 4210688 bytes at 0x80000000"
+		  " (microvisor 4194304 + boot payload 16384) does not fit in [0x80000000,"
+		  " 0x80400000)\n"
+		  "good.dts: /microvisor: memory: image of 20480 bytes at 0x7ffff000"
+		  " (microvisor 4096 + boot payload 16384) does not fit in [0x80000000,"
+		  " 0x80400000)\n");
+	CHECK_EQ(payload.size, 16384);
+	CHECK(payload.size > 0 && mv_boot_sum(payload.data, (uint32_t)payload.size) == 0);
+	free(cap.text);
+	image_blob_free(&payload);
+	image_set_free(&set);
+}
+
+static void test_images(const char *good)
+{
+	static struct sysdesc sd;
+	char dir[4096];
+
+	parse_good(good, &sd);
+	path_in_work(dir, sizeof(dir), "cells");
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		die(dir);
+	test_image_checks(&sd, dir);
+	test_image_build(&sd, dir);
+}
+
+static const char *parse_microvisor(uint32_t size, uint32_t magic, uint32_t payload_offset)
+{
+	static uint8_t bin[0x2000];
+	struct mv_image_header h = { 0xea000002u, magic, payload_offset, 0x80000000u };
+	struct image_blob b = { bin, size };
+	struct mv_image_header out;
+	const char *why;
+
+	memcpy(bin, &h, sizeof(h));
+	why = image_parse_microvisor(&b, &out);
+	if (!why)
+		CHECK(memcmp(&out, &h, sizeof(h)) == 0);
+	return why;
+}
+
+/* The header of the microvisor binary says where the payload goes; it must make sense. */
+static void test_microvisor_header(void)
+{
+	CHECK(parse_microvisor(0x1800, MV_IMAGE_MAGIC, 0x2000) == NULL);
+	CHECK(parse_microvisor(0x2000, MV_IMAGE_MAGIC, 0x2000) == NULL);
+	CHECK(parse_microvisor(15, MV_IMAGE_MAGIC, 0x2000) != NULL);
+	CHECK(parse_microvisor(0x1800, MV_BOOT_MAGIC, 0x2000) != NULL);
+	CHECK(parse_microvisor(0x1800, MV_IMAGE_MAGIC, 0x2800) != NULL);
+	CHECK(parse_microvisor(0x1800, MV_IMAGE_MAGIC, 0x1000) != NULL);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: test_mvimage_sysdesc <dtc> <good.dts> <workdir>\n");
+		return 2;
+	}
+	dtc = argv[1];
+	work = argv[3];
+	mkdir_p(work);
+	test_good_model(argv[2]);
+	test_every_error_reported();
+	test_not_a_blob();
+	test_images(argv[2]);
+	test_microvisor_header();
+	if (failures) {
+		fprintf(stderr, "test_sysdesc: %u checks failed\n", failures);
+		return 1;
+	}
+	printf("test_sysdesc: all checks passed\n");
+	return 0;
+}

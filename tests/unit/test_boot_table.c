@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit test of the microvisor's boot-table check (microvisor/src/boot_table.c): a valid
+ * table passes, and every kind of corruption is refused with its own message. */
+#include <string.h>
+
+#include <microvisor/cell.h>
+
+#include "check.h"
+
+#define TABLE_BYTES 0x3000u
+
+static union {
+	struct mv_boot_header h;
+	uint8_t bytes[TABLE_BYTES];
+} t;
+
+static struct mv_boot_cell *cell(unsigned i)
+{
+	return (struct mv_boot_cell *)(t.bytes + t.h.cells_offset) + i;
+}
+
+static struct mv_boot_region *region(unsigned i)
+{
+	return (struct mv_boot_region *)(t.bytes + t.h.regions_offset) + i;
+}
+
+static void seal(void)
+{
+	t.h.checksum = 0;
+	t.h.checksum = 0u - mv_boot_sum(&t, t.h.total_size);
+}
+
+static void build(void)
+{
+	memset(&t, 0, sizeof(t));
+	t.h = (struct mv_boot_header){
+		.magic = MV_BOOT_MAGIC, .version = MV_BOOT_VERSION,
+		.header_size = sizeof(struct mv_boot_header), .total_size = TABLE_BYTES,
+		.hyp_mem_base = 0x80000000u, .hyp_mem_size = 0x01000000u, .num_pcpus = 2,
+		.num_cells = 2, .cells_offset = 64, .num_regions = 3, .regions_offset = 512,
+	};
+	const struct mv_boot_cell a = {
+		.name = "a", .image_offset = 0x1000, .image_size = 0x100, .load_ipa = 0x80000000u,
+		.entry_ipa = 0x80000000u, .first_region = 0, .num_regions = 2, .num_vcpus = 2,
+		.priority = 3, .time_slice_us = 1000, .vcpu_pcpu = { 0, 1 },
+	};
+	const struct mv_boot_cell b = {
+		.name = "b", .image_offset = 0x2000, .image_size = 0x1000, .load_ipa = 0x80001000u,
+		.entry_ipa = 0x80001004u, .first_region = 2, .num_regions = 1, .num_vcpus = 1,
+		.priority = 31, .time_slice_us = 1000, .budget_us = 100, .period_us = 1000,
+	};
+	*cell(0) = a;
+	*cell(1) = b;
+	*region(0) = (struct mv_boot_region){ 0x80000000u, 0x81000000u, 0x200000u, MV_REGION_RAM };
+	*region(1) = (struct mv_boot_region){ 0x1c090000u, 0x1c090000u, 0x1000u, MV_REGION_DEVICE };
+	*region(2) = (struct mv_boot_region){ 0x80000000u, 0x81200000u, 0x200000u, MV_REGION_RAM };
+	seal();
+}
+
+static const char *check(void)
+{
+	return boot_table_check(&t.h, TABLE_BYTES, 4);
+}
+
+/* Applies one corruption to a fresh valid table, reseals it and returns the verdict. */
+#define VERDICT(stmt) (build(), (stmt), seal(), check())
+
+static int refused(const char *verdict, const char *expected)
+{
+	if (verdict && strstr(verdict, expected))
+		return 1;
+	fprintf(stderr, "expected \"%s\", got \"%s\"\n", expected, verdict ? verdict : "(valid)");
+	return 0;
+}
+
+int main(void)
+{
+	build();
+	CHECK(check() == NULL);
+	CHECK(boot_table_check(&t.h, 16, 4) != NULL); /* not even a header available */
+
+	build();
+	t.bytes[0x1800] ^= 1; /* image byte flipped after sealing */
+	CHECK(refused(check(), "checksum"));
+	CHECK(refused(VERDICT(t.h.magic = 0), "magic"));
+	CHECK(refused(VERDICT(t.h.version = 2), "version"));
+	CHECK(refused(VERDICT(t.h.total_size = TABLE_BYTES + 4), "size"));
+	CHECK(refused(VERDICT(t.h.num_pcpus = 5), "CPU count"));
+	CHECK(refused(VERDICT(t.h.num_cells = 0), "counts"));
+	CHECK(refused(VERDICT(t.h.cells_offset = TABLE_BYTES - 8), "cell table"));
+	CHECK(refused(VERDICT(t.h.regions_offset = 0xffffff00u), "region table"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x1c090800u), "aligned"));
+	CHECK(refused(VERDICT(region(2)->pa = 0x81100000u), "overlap physically"));
+	CHECK(refused(VERDICT(region(0)->pa = 0x80f00000u), "microvisor memory"));
+	CHECK(refused(VERDICT(region(1)->flags = 7), "kind"));
+	CHECK(refused(VERDICT(region(0)->ipa = 0xfff00000u), "4 GiB"));
+	CHECK(refused(VERDICT(cell(0)->name[31] = 'x'), "name"));
+	CHECK(refused(VERDICT(cell(0)->num_vcpus = 9), "vCPU count"));
+	CHECK(refused(VERDICT(cell(0)->vcpu_pcpu[1] = 2), "pinned"));
+	CHECK(refused(VERDICT(cell(1)->priority = 32), "priority"));
+	CHECK(refused(VERDICT(cell(1)->budget_us = 2000), "budget"));
+	CHECK(refused(VERDICT(cell(1)->first_region = 3), "region range"));
+	CHECK(refused(VERDICT(cell(1)->image_offset = 0x2800), "image out of bounds"));
+	CHECK(refused(VERDICT(cell(1)->image_size = 0x1001), "image out of bounds"));
+	CHECK(refused(VERDICT(cell(1)->entry_ipa = 0x80002000u), "entry"));
+	CHECK(refused(VERDICT(cell(0)->load_ipa = 0x801fff80u), "does not fit"));
+	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x1c090000u), "does not fit"));
+	return check_exit("test_boot_table");
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit test of the per-CPU scheduler and vCPU requests (vcpu/src) on the fake arch:
+ * priority order, FIFO among equals, round-robin on slice expiry, preemption, WFI sleepers
+ * woken by their virtual timer, yield, start/stop requests and PSCI state answers. */
+#include <microvisor/cell.h>
+#include <vcpu/vcpu.h>
+
+#include "check.h"
+#include "fake/fake_arch.h"
+
+static struct cell cell_a, cell_b;
+static struct vcpu va[2], vb[2];
+static uint32_t stopped_acks;
+
+/* cell.c is not linked: count stop acknowledgements instead. */
+void cell_vcpu_stopped(struct cell *c)
+{
+	(void)c;
+	stopped_acks++;
+}
+
+static void make(struct vcpu *v, struct cell *c, uint32_t index, uint32_t prio)
+{
+	v->cell = c;
+	v->index = index;
+	v->pcpu = 0;
+	v->priority = prio;
+	v->slice_ticks = 1000; /* 1 ms with the fake 1 MHz counter */
+	v->state = VCPU_OFF;
+	v->wake_at = UINT64_MAX;
+	sched_pin(v);
+}
+
+static struct vcpu *run(struct sched *s)
+{
+	return sched_exit_path(s);
+}
+
+static void test_queue_order(void)
+{
+	struct sched q = { 0 };
+	struct vcpu x = { .priority = 3 }, y = { .priority = 3 }, z = { .priority = 7 };
+	sched_enqueue(&q, &x);
+	sched_enqueue(&q, &y);
+	sched_enqueue(&q, &z);
+	CHECK(sched_dequeue_best(&q) == &z);
+	CHECK(sched_dequeue_best(&q) == &x);
+	sched_enqueue(&q, &x);
+	x.state = y.state = VCPU_READY;
+	sched_remove(&q, &y); /* from the head */
+	CHECK(sched_dequeue_best(&q) == &x);
+	CHECK(sched_dequeue_best(&q) == NULL);
+	CHECK(q.rq_bitmap == 0 && q.rq_tail[3] == NULL);
+}
+
+static void test_round_robin_and_preemption(void)
+{
+	struct sched *s = sched_of(0);
+	sched_init(0);
+	make(&va[0], &cell_a, 0, 5);
+	make(&va[1], &cell_a, 1, 5);
+	make(&vb[0], &cell_b, 0, 9);
+	cell_a.state = cell_b.state = CELL_RUNNING;
+	cell_a.vcpus = va;
+	cell_a.num_vcpus = 2;
+
+	CHECK(vcpu_start(&va[0], 0x80000000u, 11) == MV_OK);
+	CHECK(vcpu_start(&va[0], 0x80000000u, 11) == MV_E_ON_PENDING);
+	CHECK(vcpu_start(&va[1], 0x80000000u, 12) == MV_OK);
+	CHECK(fake.ipis[0] == 0); /* same CPU: no IPI */
+	CHECK(run(s) == &va[0]);
+	CHECK(va[0].arch.regs.r[0] == 11 && va[0].state == VCPU_RUNNING);
+	CHECK(vcpu_start(&va[0], 0, 0) == MV_E_ALREADY_ON);
+	CHECK(fake.timer == 1000); /* an equal-priority peer waits: slice end armed */
+
+	fake.now = 500; /* mid-slice: no switch */
+	CHECK(run(s) == &va[0]);
+	fake.now = 1000; /* slice over: round robin */
+	CHECK(run(s) == &va[1]);
+	fake.now = 2000;
+	CHECK(run(s) == &va[0]);
+
+	CHECK(vcpu_start(&vb[0], 0x80000000u, 0) == MV_OK); /* higher priority: preempts */
+	fake.now = 2100;
+	CHECK(run(s) == &vb[0]);
+	CHECK(fake.timer == UINT64_MAX); /* alone at its priority, nothing asleep */
+	sched_yield(s);                  /* nobody at its level: keeps running */
+	CHECK(run(s) == &vb[0]);
+
+	/* vb sleeps in WFI until its virtual timer at 5000: the lower cell runs meanwhile. */
+	vb[0].arch.vtimer_deadline = 5000;
+	sched_block_wfi(s, &vb[0], fake.now);
+	CHECK(vb[0].state == VCPU_WFI);
+	struct vcpu *next = run(s);
+	CHECK(next == &va[0] || next == &va[1]);
+	CHECK(fake.timer == 2100 + 1000); /* slice end comes before the wake-up */
+	fake.now = 5000;
+	CHECK(run(s) == &vb[0]);
+
+	/* WFI with the timer already expired completes at once. */
+	vb[0].arch.vtimer_deadline = 4000;
+	sched_block_wfi(s, &vb[0], fake.now);
+	CHECK(vb[0].state == VCPU_RUNNING && run(s) == &vb[0]);
+}
+
+static void test_stop_requests(void)
+{
+	struct sched *s = sched_of(0);
+	stopped_acks = 0;
+	make(&vb[1], &cell_b, 1, 1);
+	CHECK(vcpu_start(&vb[1], 0x80000000u, 0) == MV_OK); /* keeps the CPU from idling */
+
+	vcpu_post_request(&vb[0], VCPU_REQ_STOP);
+	struct vcpu *next = run(s);
+	CHECK(next == &va[0] || next == &va[1]);
+	CHECK(vb[0].state == VCPU_OFF && stopped_acks == 1 && s->loaded != &vb[0]);
+
+	/* The whole cell stops; a start racing with it is dropped on the owner CPU. */
+	cell_a.state = CELL_STOPPING;
+	vcpu_post_request(&va[0], VCPU_REQ_STOP);
+	vcpu_post_request(&va[1], VCPU_REQ_STOP);
+	CHECK(run(s) == &vb[1]);
+	CHECK(stopped_acks == 3 && va[0].state == VCPU_OFF && va[1].state == VCPU_OFF);
+	CHECK(vcpu_start(&va[0], 0x80000000u, 0) == MV_OK);
+	CHECK(run(s) == &vb[1]);
+	CHECK(va[0].state == VCPU_OFF);
+
+	/* A vCPU pinned elsewhere gets an IPI with its request. */
+	vb[0].pcpu = 1;
+	CHECK(vcpu_start(&vb[0], 0x80000000u, 0) == MV_OK);
+	CHECK(fake.ipis[1] == 1 && sched_of(1)->pending == SCHED_PENDING_REQUESTS);
+}
+
+int main(void)
+{
+	test_queue_order();
+	test_round_robin_and_preemption();
+	test_stop_requests();
+	return check_exit("test_sched");
+}

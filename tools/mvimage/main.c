@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/* mvimage: compile a system description with dtc, validate it, write a bootable image. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "image.h"
+#include "sysdesc.h"
+
+#define DTB_MAX (16u << 20) /* far beyond any system description */
+
+extern char **environ;
+
+struct options {
+	const char *microvisor;
+	const char *image_dir;
+	const char *output;
+	const char *dtc;
+	const char *dts;
+};
+
+/* The microvisor binary as read from disk and the header at its start. */
+struct microvisor {
+	struct image_blob bin;
+	struct mv_image_header hdr;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mvimage --microvisor <microvisor.bin> --image-dir <dir> "
+		   "--output <out.img> [--dtc <path>] <system.dts>\n");
+}
+
+/* Point the option named by `arg` ("--name" or "--name=value") at its value. */
+static int take_option(struct options *o, int argc, char **argv, int *i)
+{
+	static const char *const names[] = { "--microvisor", "--image-dir", "--output",
+					     "--dtc" };
+	const char **slots[] = { &o->microvisor, &o->image_dir, &o->output, &o->dtc };
+	const char *arg = argv[*i];
+
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		size_t len = strlen(names[n]);
+
+		if (strncmp(arg, names[n], len) != 0)
+			continue;
+		if (arg[len] == '=') {
+			*slots[n] = arg + len + 1;
+			return 0;
+		}
+		if (arg[len] == '\0' && *i + 1 < argc) {
+			*slots[n] = argv[++*i];
+			return 0;
+		}
+	}
+	fprintf(stderr, "mvimage: bad option %s\n", arg);
+	return -1;
+}
+
+/* Returns -1 to go on, else the exit status (0 for --help). */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	bool bad = false;
+
+	for (int i = 1; i < argc && !bad; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strncmp(argv[i], "--", 2) == 0) {
+			bad = take_option(o, argc, argv, &i) != 0;
+			continue;
+		}
+		if (o->dts) {
+			fprintf(stderr, "mvimage: more than one system description\n");
+			bad = true;
+		}
+		o->dts = argv[i];
+	}
+	if (bad || !o->microvisor || !o->image_dir || !o->output || !o->dtc || !o->dts) {
+		usage(stderr);
+		return 1;
+	}
+	return -1;
+}
+
+/* dtc's own diagnostics go straight to our stderr: they already name the line. */
+static int run_dtc(const char *dtc, const char *dts, const char *dtb)
+{
+	char *args[] = { (char *)dtc, "-I", "dts", "-O", "dtb", "-o", (char *)dtb, (char *)dts,
+			 NULL };
+	pid_t pid;
+	int status;
+	int err = posix_spawnp(&pid, dtc, NULL, NULL, args, environ);
+
+	if (err) {
+		fprintf(stderr, "mvimage: cannot run %s: %s\n", dtc, strerror(err));
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			fprintf(stderr, "mvimage: waiting for %s: %s\n", dtc, strerror(errno));
+			return -1;
+		}
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "mvimage: %s: dtc failed\n", dts);
+		return -1;
+	}
+	return 0;
+}
+
+/* Compile the description into a temporary DTB and read it back. */
+static int compile_dts(const struct options *o, struct image_blob *dtb)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char path[4096];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/mvimage-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		fprintf(stderr, "mvimage: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	err = run_dtc(o->dtc, o->dts, path) ? -1 : image_read_file(path, DTB_MAX, dtb);
+	if (err > 0)
+		fprintf(stderr, "mvimage: cannot read %s: %s\n", path, strerror(err));
+	unlink(path);
+	return err ? -1 : 0;
+}
+
+static int write_all(int fd, const void *buf, size_t size)
+{
+	const uint8_t *p = buf;
+
+	while (size) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_zeros(int fd, size_t size)
+{
+	static const uint8_t zeros[MV_BOOT_ALIGN];
+	int err = 0;
+
+	while (size && !err) {
+		size_t n = size < sizeof(zeros) ? size : sizeof(zeros);
+
+		err = write_all(fd, zeros, n);
+		size -= n;
+	}
+	return err;
+}
+
+/* The binary, zeros for its BSS and stacks up to payload_offset (__payload_start), the
+ * payload: the layout drawn in boot_table.h. */
+static int write_image(int fd, const struct microvisor *mv, const struct image_blob *payload)
+{
+	int err = write_all(fd, mv->bin.data, mv->bin.size);
+
+	if (!err)
+		err = write_zeros(fd, mv->hdr.payload_offset - mv->bin.size);
+	if (!err)
+		err = write_all(fd, payload->data, payload->size);
+	return err;
+}
+
+/* Write `<out>.tmp` and rename it, so `<out>` is either the old file or a whole new one. */
+static int write_output(const char *out, const struct microvisor *mv,
+			const struct image_blob *payload)
+{
+	char tmp[4096];
+	int fd, err;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", out) >= sizeof(tmp)) {
+		fprintf(stderr, "mvimage: output path too long\n");
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "mvimage: cannot create %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	err = write_image(fd, mv, payload);
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, out) != 0)
+		err = errno;
+	if (err) {
+		fprintf(stderr, "mvimage: cannot write %s: %s\n", out, strerror(err));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_microvisor(const char *path, struct microvisor *mv)
+{
+	int err = image_read_file(path, UINT32_MAX, &mv->bin);
+	const char *why = err ? strerror(err) : image_parse_microvisor(&mv->bin, &mv->hdr);
+
+	if (why) {
+		fprintf(stderr, "mvimage: %s: cannot use as the microvisor binary: %s\n", path,
+			why);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_summary(const struct options *o, const struct sysdesc *sd,
+			  const struct image_set *set, const struct microvisor *mv,
+			  const struct image_blob *payload)
+{
+	uint32_t payload_at = mv->hdr.payload_offset;
+
+	printf("mvimage: wrote %s: %" PRIu32 " cells, %" PRIu32 " regions, boot payload %zu"
+	       " bytes at offset 0x%" PRIx32 ", %zu bytes in all\n",
+	       o->output, sd->num_cells, sd->num_regions, payload->size, payload_at,
+	       payload_at + payload->size);
+	for (uint32_t i = 0; i < sd->num_cells; i++) {
+		const struct sysdesc_cell *c = &sd->cells[i];
+
+		printf("  cell %" PRIu32 " %s: %s, %zu bytes at 0x%08" PRIx32
+		       ", entry 0x%08" PRIx32 ", %" PRIu32 " vCPUs, priority %" PRIu32 "\n",
+		       i, c->name, c->image, set->cells[i].size, c->load_ipa, c->entry_ipa,
+		       c->num_vcpus, c->priority);
+	}
+}
+
+/* Validate everything before writing anything, so every error shows up in one run. */
+static int build(const struct options *o, struct sysdesc *sd, struct image_set *set,
+		 struct image_blob *dtb, struct microvisor *mv, struct image_blob *payload)
+{
+	struct diag d;
+	int mv_err;
+
+	if (compile_dts(o, dtb) != 0)
+		return -1;
+	diag_init(&d, stderr, o->dts);
+	sysdesc_parse(dtb->data, dtb->size, sd, &d);
+	image_load(sd, o->image_dir, set, &d);
+	mv_err = read_microvisor(o->microvisor, mv);
+	if (d.errors == 0 && mv_err == 0)
+		image_build(sd, set, &mv->hdr, payload, &d);
+	if (d.errors || mv_err || write_output(o->output, mv, payload) != 0)
+		return -1;
+	print_summary(o, sd, set, mv, payload);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .dtc = "dtc" };
+	static struct sysdesc sd;
+	struct image_set set;
+	struct image_blob dtb = { 0 }, payload = { 0 };
+	struct microvisor mv = { 0 };
+	int status = parse_args(argc, argv, &o);
+
+	if (status >= 0)
+		return status;
+	memset(&set, 0, sizeof(set));
+	status = build(&o, &sd, &set, &dtb, &mv, &payload) == 0 ? 0 : 1;
+	image_set_free(&set);
+	image_blob_free(&dtb);
+	image_blob_free(&mv.bin);
+	image_blob_free(&payload);
+	return status;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* The system description (docs/system-description.md) parsed from a DTB and validated. */
+#ifndef MVIMAGE_SYSDESC_H
+#define MVIMAGE_SYSDESC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <microvisor/boot_table.h>
+
+#include "diag.h"
+
+#define SYSDESC_PATH_MAX 256u /* node paths and image file names */
+#define SYSDESC_MAX_PCPUS 8u
+
+#define SYSDESC_DEFAULT_TIME_SLICE_US 10000u
+#define SYSDESC_MIN_TIME_SLICE_US 100u
+#define SYSDESC_MAX_TIME_SLICE_US 1000000u
+#define SYSDESC_MAX_PRIORITY 31u
+
+/* One `<ipa pa size>` triple of a cell's `memory` or `devices`. */
+struct sysdesc_region {
+	uint32_t ipa;
+	uint32_t pa;
+	uint32_t size;
+	uint32_t flags; /* MV_REGION_RAM (`memory`) or MV_REGION_DEVICE (`devices`) */
+	uint32_t cell;  /* owner, an index into sysdesc.cells */
+	uint32_t index; /* position in the owner's `memory` or `devices` property */
+};
+
+struct sysdesc_cell {
+	char name[MV_BOOT_NAME_LEN];
+	char path[SYSDESC_PATH_MAX];  /* node path, to name the cell in later errors */
+	char image[SYSDESC_PATH_MAX]; /* file name relative to the image directory */
+	/* The cell's regions are consecutive in sysdesc.regions: RAM first, then devices. */
+	uint32_t first_region;
+	uint32_t num_ram;
+	uint32_t num_devices;
+	uint32_t load_ipa;
+	uint32_t entry_ipa;
+	uint32_t num_vcpus;
+	uint8_t vcpu_pcpu[MV_BOOT_MAX_VCPUS]; /* unused entries are 0 */
+	uint32_t priority;
+	uint32_t time_slice_us;
+	uint32_t budget_us; /* 0 with period_us 0: unlimited */
+	uint32_t period_us;
+};
+
+struct sysdesc {
+	uint32_t hyp_mem_base;
+	uint32_t hyp_mem_size;
+	uint32_t num_pcpus;
+	uint32_t num_cells;
+	struct sysdesc_cell cells[MV_BOOT_MAX_CELLS];
+	uint32_t num_regions;
+	struct sysdesc_region regions[MV_BOOT_MAX_REGIONS];
+};
+
+/*
+ * Fill `out` from the DTB `fdt` (`fdt_size` bytes, as read from the file) and check
+ * everything that can be checked without the cell images. Every error found is reported
+ * through `d`, naming the node and property; returns the number of errors, so 0 means
+ * `out` is a valid system. `out` is always initialised, even on errors.
+ */
+unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, struct sysdesc *out,
+			   struct diag *d);
+
+static inline uint32_t sysdesc_cell_regions(const struct sysdesc_cell *c)
+{
+	return c->num_ram + c->num_devices;
+}
+
+/* The RAM region of cell `c` that contains `ipa`, or NULL. */
+const struct sysdesc_region *sysdesc_ram_at(const struct sysdesc *sd,
+					    const struct sysdesc_cell *c, uint32_t ipa);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* vCPU objects: state machine, cross-CPU requests, and the per-CPU scheduler. */
+#ifndef VCPU_VCPU_H
+#define VCPU_VCPU_H
+
+#include <microvisor/types.h>
+#include <arch/vcpu_arch.h>
+
+struct cell;
+
+/*
+ * vCPU states. Only the physical CPU a vCPU is pinned to changes READY, RUNNING and WFI;
+ * OFF -> ON_PENDING is claimed by compare-and-swap by whoever starts the vCPU (PSCI
+ * CPU_ON from any CPU, or a cell (re)start), and completed by the owner CPU.
+ *
+ *   OFF --start--> ON_PENDING --owner--> READY <--> RUNNING --WFI--> WFI --irq/timer--> READY
+ *    ^                                                |
+ *    +---------------- stop request / CPU_OFF --------+
+ */
+enum vcpu_state {
+	VCPU_OFF,
+	VCPU_ON_PENDING,
+	VCPU_READY,
+	VCPU_RUNNING,
+	VCPU_WFI,
+};
+
+/* Requests posted to a vCPU by other CPUs, handled on its own CPU's exit path. */
+#define VCPU_REQ_START (1u << 0)
+#define VCPU_REQ_STOP (1u << 1)
+
+struct vcpu {
+	struct vcpu_arch arch;       /* first: the vectors save the guest frame at offset 0 */
+	struct cell *cell;
+	uint32_t index;              /* within the cell: vCPU n has virtual MPIDR Aff0 = n */
+	uint32_t pcpu;               /* physical CPU it is pinned to */
+	volatile uint32_t state;     /* enum vcpu_state */
+	volatile uint32_t requests;  /* VCPU_REQ_* */
+	uint32_t start_entry;        /* for VCPU_REQ_START */
+	uint32_t start_context;
+	uint32_t priority;           /* 0..31, higher runs first */
+	uint64_t slice_ticks;        /* round-robin slice, counter ticks */
+	uint64_t wake_at;            /* WFI wake-up time (counter), UINT64_MAX = none */
+	struct vcpu *rq_next;        /* run queue or sleeper list link */
+};
+
+/* Per-physical-CPU scheduler state. Touched only by its own CPU, except `pending`. */
+struct sched {
+	struct vcpu *current;          /* NULL when idle */
+	struct vcpu *loaded;           /* vCPU whose state is in the CPU registers, or NULL */
+	struct vcpu *rq_head[32];      /* ready vCPUs per priority, FIFO */
+	struct vcpu *rq_tail[32];
+	uint32_t rq_bitmap;            /* bit p set: rq_head[p] non-empty */
+	struct vcpu *sleepers;         /* WFI vCPUs with a wake time, earliest first */
+	uint64_t slice_end;            /* counter value ending current's time slice */
+	volatile uint32_t pending;     /* SCHED_PENDING_* hazard bits, set by any CPU */
+	struct vcpu *pinned[CONFIG_MAX_VCPUS]; /* vCPUs pinned here, for request scans */
+	uint32_t num_pinned;
+	uint64_t switches;             /* vCPU switches, for statistics */
+};
+
+#define SCHED_PENDING_RESCHED (1u << 0) /* re-evaluate which vCPU runs */
+#define SCHED_PENDING_REQUESTS (1u << 1) /* some pinned vCPU has requests */
+
+struct sched *sched_of(unsigned pcpu);
+void sched_init(unsigned pcpu);
+void sched_pin(struct vcpu *v);
+
+/* Makes a READY vCPU runnable on this CPU (v->pcpu must be this CPU). */
+void sched_enqueue(struct sched *s, struct vcpu *v);
+/* Highest-priority ready vCPU, removed from its queue, or NULL. */
+struct vcpu *sched_dequeue_best(struct sched *s);
+/* Removes `v` from the run queue or sleeper list it is on (no-op if on none). */
+void sched_remove(struct sched *s, struct vcpu *v);
+
+/* The vCPU executed WFI: block it until its virtual timer fires (or any later wake-up). */
+void sched_block_wfi(struct sched *s, struct vcpu *v, uint64_t now);
+/* HYP timer expired: wake due sleepers and end the slice if it is over. */
+void sched_timer_expired(struct sched *s, uint64_t now);
+/* Gives up the rest of the slice. */
+void sched_yield(struct sched *s);
+
+/*
+ * The single exit path: handles requests and hazards, picks the vCPU to run, switches to
+ * it and re-arms the HYP timer. Idles inside when nothing is runnable. Returns the vCPU to
+ * resume (never NULL).
+ */
+struct vcpu *sched_exit_path(struct sched *s);
+
+/* Posts a request to a vCPU and kicks its CPU. Callable from any CPU. */
+void vcpu_post_request(struct vcpu *v, uint32_t req);
+/* PSCI CPU_ON semantics: OFF -> ON_PENDING, then start on its CPU. */
+MV_MUST_CHECK enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context);
+/* PSCI CPU_OFF: the calling vCPU `v`, current on this CPU, turns itself off. */
+void vcpu_off_self(struct sched *s, struct vcpu *v);
+/* Handles `v`'s pending requests on its own CPU. */
+void vcpu_handle_requests(struct sched *s, struct vcpu *v);
+
+#endif
