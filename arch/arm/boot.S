@@ -23,10 +23,11 @@ hyp_start:
 	and	r4, r4, #0xff			@ Aff0 = CPU index on our boards
 	cmp	r4, #MAX_PCPUS
 	bhs	hyp_park_forever
-	ldr	sp, =hyp_stacks_end		@ per-CPU stack: top of slot r4
+	ldr	r5, =hyp_stacks_end		@ r5 = this CPU's stack top, for every mode
 	mov	r0, #HYP_STACK_SIZE_ASM
 	mul	r0, r0, r4
-	sub	sp, sp, r0
+	sub	r5, r5, r0
+	mov	sp, r5
 
 	mrs	r0, cpsr
 	and	r0, r0, #0x1f
@@ -36,13 +37,14 @@ hyp_start:
 	bne	hyp_park_forever
 
 	mov	r0, r4
-	bl	secure_boot_setup		@ GIC groups, NSACR, CNTFRQ (C, MMU off)
+	bl	secure_boot_setup		@ GIC groups, NSACR, CNTFRQ (C, MMU off; keeps r4, r5)
 	ldr	r0, =monitor_vectors
 	mcr	p15, 0, r0, c12, c0, 1		@ MVBAR
 	isb
 	smc	#0				@ -> monitor_smc -> hyp_ns_entry in NS HYP
 
 hyp_ns_entry:
+	mov	sp, r5				@ SP_hyp is banked: set it again after the switch
 	ldr	r0, =hyp_vectors
 	mcr	p15, 4, r0, c12, c0, 0		@ HVBAR
 	isb

@@ -60,8 +60,9 @@ static void check_aborts(void)
 static void check_trapped_instructions(void)
 {
 	uint32_t before = faults, actlr;
-	/* An implementation-defined CP15 register (c15): trapped by HCR.TIDCP -> UNDEFINED. */
-	__asm__ volatile("mrc p15, 0, %0, c15, c0, 0" : "=r"(actlr));
+	/* The physical timer (CNTP_CTL) is the microvisor's: CNTHCTL.PL1PCEN = 0 traps it and
+	 * the microvisor makes it UNDEFINED. */
+	__asm__ volatile("mrc p15, 0, %0, c14, c2, 1" : "=r"(actlr));
 	CHECK(faults == before + 1 && last_kind == CELL_FAULT_UNDEF);
 	/* ACTLR is trapped (HCR.TAC) and emulated: reads work, writes are ignored. */
 	__asm__ volatile("mrc p15, 0, %0, c1, c0, 1" : "=r"(actlr));

@@ -27,7 +27,11 @@ def main():
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--memory", default="256M")
     ap.add_argument("--timeout", type=float, default=120)
-    ap.add_argument("--icount", action="store_true", help="-icount shift=0: time counts instructions")
+    ap.add_argument("--icount", default=None,
+                    help="-icount shift: guest time counts instructions (2^shift ns each), so "
+                         "timing checks do not depend on host load; 'off' for real time. "
+                         "Default: 3 with one CPU, off with several (QEMU 7.2's single-threaded "
+                         "icount mode never wakes our secondary CPU from the boot stub's WFI)")
     ap.add_argument("--expect", action="append", default=[], help="regex that must appear")
     ap.add_argument("--poweroff", action="store_true", help="the run must end by powering off")
     ap.add_argument("--log", help="also write the console here")
@@ -36,8 +40,10 @@ def main():
 
     cmd = [a.qemu, *MACHINES[a.machine], "-m", a.memory, "-smp", str(a.smp), "-nographic",
            "-audiodev", "none,id=n", "-no-reboot", "-kernel", a.image]
-    if a.icount:
-        cmd += ["-icount", "shift=0"]
+    if a.icount is None:
+        a.icount = "3" if a.smp == 1 else "off"
+    if a.icount != "off":
+        cmd += ["-icount", f"shift={a.icount},sleep=off"]
     print("run-qemu:", " ".join(cmd), flush=True)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
