@@ -36,6 +36,14 @@ static struct vcpu *run(struct sched *s)
 	return sched_exit_path(s);
 }
 
+/* Time passes to `now` and the HYP timer interrupt raises the reschedule hazard. */
+static struct vcpu *tick(struct sched *s, uint64_t now)
+{
+	fake.now = now;
+	s->pending |= SCHED_PENDING_RESCHED;
+	return run(s);
+}
+
 static void test_queue_order(void)
 {
 	struct sched q = { 0 };
@@ -73,12 +81,11 @@ static void test_round_robin_and_preemption(void)
 	CHECK(vcpu_start(&va[0], 0, 0) == MV_E_ALREADY_ON);
 	CHECK(fake.timer == 1000); /* an equal-priority peer waits: slice end armed */
 
-	fake.now = 500; /* mid-slice: no switch */
-	CHECK(run(s) == &va[0]);
-	fake.now = 1000; /* slice over: round robin */
-	CHECK(run(s) == &va[1]);
-	fake.now = 2000;
-	CHECK(run(s) == &va[0]);
+	fake.now = 500; /* no hazard: the fast path keeps the decision */
+	CHECK(run(s) == &va[0] && fake.switches == 1);
+	CHECK(tick(s, 600) == &va[0]); /* mid-slice: no switch */
+	CHECK(tick(s, 1000) == &va[1]); /* slice over: round robin */
+	CHECK(tick(s, 2000) == &va[0]);
 
 	CHECK(vcpu_start(&vb[0], 0x80000000u, 0) == MV_OK); /* higher priority: preempts */
 	fake.now = 2100;
@@ -94,8 +101,7 @@ static void test_round_robin_and_preemption(void)
 	struct vcpu *next = run(s);
 	CHECK(next == &va[0] || next == &va[1]);
 	CHECK(fake.timer == 2100 + 1000); /* slice end comes before the wake-up */
-	fake.now = 5000;
-	CHECK(run(s) == &vb[0]);
+	CHECK(tick(s, 5000) == &vb[0]);
 
 	/* WFI with the timer already expired completes at once. */
 	vb[0].arch.vtimer_deadline = 4000;

@@ -96,6 +96,7 @@ void sched_block_wfi(struct sched *s, struct vcpu *v, uint64_t now)
 	v->state = VCPU_WFI;
 	v->wake_at = deadline;
 	s->current = NULL;
+	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 	struct vcpu **pp = &s->sleepers;
 	while (*pp && (*pp)->wake_at <= deadline)
 		pp = &(*pp)->rq_next;
@@ -117,6 +118,7 @@ void sched_timer_expired(struct sched *s, uint64_t now)
 void sched_yield(struct sched *s)
 {
 	s->slice_end = 0;
+	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 }
 
 /* Decides which vCPU runs next; NULL when nothing is runnable. */
@@ -163,6 +165,11 @@ static void handle_requests(struct sched *s)
 
 struct vcpu *sched_exit_path(struct sched *s)
 {
+	/* Fast path: no hazard raised since the last decision, so it still stands and the
+	 * HYP timer is still armed for it. */
+	struct vcpu *cur = s->current;
+	if (!s->pending && cur && cur->state == VCPU_RUNNING)
+		return cur;
 	for (;;) {
 		if (s->pending && atomic_xchg(&s->pending, 0) & SCHED_PENDING_REQUESTS)
 			handle_requests(s);

@@ -37,6 +37,7 @@ static void vcpu_stop_here(struct sched *s, struct vcpu *v)
 		s->loaded = NULL;
 	v->wake_at = UINT64_MAX;
 	v->state = VCPU_OFF;
+	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 }
 
 void vcpu_handle_requests(struct sched *s, struct vcpu *v)

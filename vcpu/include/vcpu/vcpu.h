@@ -44,7 +44,9 @@ struct vcpu {
 	struct vcpu *rq_next;        /* run queue or sleeper list link */
 };
 
-/* Per-physical-CPU scheduler state. Touched only by its own CPU, except `pending`. */
+/* Per-physical-CPU scheduler state. Touched only by its own CPU, except `pending`.
+ * Anything that may change which vCPU should run raises a `pending` hazard bit; the exit
+ * path re-decides only then (NOVA-style), so a plain hypercall returns straight away. */
 struct sched {
 	struct vcpu *current;          /* NULL when idle */
 	struct vcpu *loaded;           /* vCPU whose state is in the CPU registers, or NULL */
