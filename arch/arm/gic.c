@@ -6,6 +6,7 @@
 #include <arch/plat.h>
 #include <microvisor/arch.h>
 #include <microvisor/log.h>
+#include <microvisor/cell.h>
 #include <vcpu/vcpu.h>
 
 #define GICD_CTLR 0x000u
@@ -22,13 +23,21 @@
 #define GICC_BPR 0x008u
 #define GICC_IAR 0x00cu
 #define GICC_EOIR 0x010u
+#define GICC_DIR 0x1000u
+#define GICC_CTLR_EOIMODE_NS (1u << 9) /* EOIR drops priority only; DIR deactivates */
+#define GICD_ICACTIVER 0x380u
 
 #define GIC_SPURIOUS 1020u
 #define IRQ_PRIORITY 0xa0u
 
 /* Interrupt IDs used by the microvisor itself. */
 #define SGI_RESCHEDULE 0u
+#define PPI_MAINTENANCE 25u /* GICH maintenance interrupt */
 #define PPI_HYP_TIMER 26u /* CNTHP, ARM ARM B8.2 and the boards' GIC maps */
+#define PPI_VTIMER 27u
+
+/* Owner cell of each physical SPI given to a cell (pass-through). */
+static struct cell *spi_owner[VGIC_NUM_IRQS];
 
 static uint32_t gicd(uint32_t off) { return plat.gicd_base + off; }
 static uint32_t gicc(uint32_t off) { return plat.gicc_base + off; }
@@ -54,10 +63,26 @@ void gic_init_cpu(void)
 	mmio_write32(gicd(GICD_ICENABLER), 0xffffffffu);
 	for (uint32_t i = 0; i < 32; i += 4)
 		mmio_write32(gicd(GICD_IPRIORITYR + i), IRQ_PRIORITY * 0x01010101u);
-	mmio_write32(gicd(GICD_ISENABLER), (1u << SGI_RESCHEDULE) | (1u << PPI_HYP_TIMER));
+	mmio_write32(gicd(GICD_ISENABLER), (1u << SGI_RESCHEDULE) | (1u << PPI_HYP_TIMER) |
+					     (1u << PPI_VTIMER) | (1u << PPI_MAINTENANCE));
 	mmio_write32(gicc(GICC_PMR), 0xf0u);
 	mmio_write32(gicc(GICC_BPR), 0);
-	mmio_write32(gicc(GICC_CTLR), 1);
+	/* Split priority drop and deactivation, so that a pass-through interrupt stays active
+	 * until its guest EOIs it through the list register's HW bit (IHI 0048B 5.2.1). */
+	mmio_write32(gicc(GICC_CTLR), 1u | GICC_CTLR_EOIMODE_NS);
+}
+
+void gic_route_spi(uint32_t pirq, struct cell *owner, unsigned pcpu)
+{
+	spi_owner[pirq] = owner;
+	/* ITARGETSR is byte-addressable (IHI 0048B 4.3.12). */
+	*(volatile uint8_t *)(uintptr_t)gicd(GICD_ITARGETSR + pirq) = (uint8_t)(1u << pcpu);
+	mmio_write32(gicd(GICD_ISENABLER + 4u * (pirq / 32u)), 1u << (pirq % 32u));
+}
+
+void gic_deactivate(uint32_t pirq)
+{
+	mmio_write32(gicd(GICD_ICACTIVER + 4u * (pirq / 32u)), 1u << (pirq % 32u));
 }
 
 void gic_send_sgi(unsigned pcpu, unsigned sgi)
@@ -92,12 +117,21 @@ void gic_handle_irqs(void)
 		uint32_t id = iar & 0x3ffu;
 		if (id >= GIC_SPURIOUS)
 			return;
+		mmio_write32(gicc(GICC_EOIR), iar);
+		if (id >= 32 && id < VGIC_NUM_IRQS && spi_owner[id]) {
+			arch_virq_raise(spi_owner[id], id); /* the guest's EOI deactivates it */
+			continue;
+		}
 		if (id == PPI_HYP_TIMER)
 			sysreg_write_cnthp_ctl(0); /* level-triggered: quiet it until re-armed */
+		else if (id == PPI_VTIMER)
+			vgic_vtimer_irq(s->loaded);
+		else if (id == PPI_MAINTENANCE && s->loaded)
+			s->loaded->arch.vgic.dirty = 1; /* list registers drained: refill */
 		else if (id != SGI_RESCHEDULE)
 			log_printf("microvisor: unexpected interrupt %u\n", id);
 		atomic_or(&s->pending, SCHED_PENDING_RESCHED);
-		mmio_write32(gicc(GICC_EOIR), iar);
+		mmio_write32(gicc(GICC_DIR), iar);
 	}
 }
 

@@ -185,5 +185,6 @@ void arch_system_off(void)
 
 void arch_enter_guest(struct vcpu *v)
 {
+	arch_vgic_flush(v);
 	hyp_resume_guest(v);
 }

@@ -7,6 +7,7 @@
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <vcpu/vcpu.h>
+#include <vdev/vdev.h>
 
 /* Exception classes, HSR[31:26] (B3.13.6, table B3-21). */
 #define EC_UNKNOWN 0x00u
@@ -23,6 +24,11 @@
 #define HSR_COND(hsr) (((hsr) >> 20) & 0xfu)
 #define HSR_WFE (1u << 0)
 #define HSR_DABT_WNR (1u << 6)
+/* Data abort ISS (B3.13.6): instruction syndrome valid, access size, sign extend, register. */
+#define HSR_DABT_ISV (1u << 24)
+#define HSR_DABT_SAS(hsr) (((hsr) >> 22) & 3u)
+#define HSR_DABT_SSE (1u << 21)
+#define HSR_DABT_SRT(hsr) (((hsr) >> 16) & 0xfu)
 
 /* ISS of a trapped MCR/MRC (B3.13.6): Opc2[19:17] Opc1[16:14] CRn[13:10] Rt[8:5] CRm[4:1] Dir[0]. */
 #define CP15_ISS_KEY(hsr) ((hsr) & 0x000ffc1eu) /* Opc2, Opc1, CRn, CRm */
@@ -85,10 +91,107 @@ static void handle_wfx(struct vcpu *v, uint32_t hsr)
 		sched_block_wfi(s, v, arch_counter_now());
 }
 
+/* Banked SP and LR of the guest's current mode (ARM ARM B9.3.9, MRS/MSR banked). */
+#define BANKED_ACCESS(X)                                                                  \
+	X(PSR_MODE_SVC, SP_svc, LR_svc) X(PSR_MODE_ABT, SP_abt, LR_abt)                         \
+	X(PSR_MODE_UND, SP_und, LR_und) X(PSR_MODE_IRQ, SP_irq, LR_irq)                         \
+	X(PSR_MODE_FIQ, SP_fiq, LR_fiq)
+
+uint32_t guest_reg_read(const struct vcpu *v, uint32_t n)
+{
+	uint32_t mode = v->arch.regs.cpsr & PSR_MODE_MASK, val = 0;
+	if (n < 13)
+		return v->arch.regs.r[n];
+	if (n == 15)
+		return v->arch.regs.pc + 8u;
+	if (mode == PSR_MODE_USR || mode == 0x1fu) /* USR and SYS share SP and LR */
+		return n == 14 ? v->arch.regs.lr_usr : 0;
+#define READ(m, sp, lr)                                                                   \
+	if (mode == (m)) {                                                                \
+		if (n == 13)                                                              \
+			__asm__ volatile("mrs %0, " #sp : "=r"(val));                     \
+		else                                                                      \
+			__asm__ volatile("mrs %0, " #lr : "=r"(val));                     \
+	}
+	BANKED_ACCESS(READ)
+#undef READ
+	return val;
+}
+
+void guest_reg_write(struct vcpu *v, uint32_t n, uint32_t val)
+{
+	uint32_t mode = v->arch.regs.cpsr & PSR_MODE_MASK;
+	if (n < 13) {
+		v->arch.regs.r[n] = val;
+		return;
+	}
+	if (n == 15)
+		return;
+	if (mode == PSR_MODE_USR || mode == 0x1fu) {
+		if (n == 14)
+			v->arch.regs.lr_usr = val;
+		return;
+	}
+#define WRITE(m, sp, lr)                                                                  \
+	if (mode == (m)) {                                                                \
+		if (n == 13)                                                              \
+			__asm__ volatile("msr " #sp ", %0" : : "r"(val));                 \
+		else                                                                      \
+			__asm__ volatile("msr " #lr ", %0" : : "r"(val));                 \
+	}
+	BANKED_ACCESS(WRITE)
+#undef WRITE
+}
+
+/* A loaded value as the register receives it: LDRB/LDRH zero- or sign-extended (SSE). */
+static uint32_t mmio_load_value(uint32_t value, uint32_t size, bool sign_extend)
+{
+	uint32_t bits = 8u * size;
+	if (size < 4 && sign_extend && ((value >> (bits - 1u)) & 1u))
+		value |= ~((1u << bits) - 1u);
+	return value;
+}
+
+void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req)
+{
+	if (req->abort) {
+		inject_data_abort(v, req->far, req->write);
+		return;
+	}
+	if (!req->write)
+		guest_reg_write(v, req->srt, mmio_load_value(req->value, req->size, req->sign_extend));
+	v->arch.regs.pc += req->insn_len;
+}
+
+/* Emulates a decoded load or store to the vGIC distributor or a vdev window. Returns
+ * false when no emulated device lives at `ipa`. */
+static bool handle_mmio(struct vcpu *v, uint32_t hsr, uint32_t ipa)
+{
+	if (!(hsr & HSR_DABT_ISV) || HSR_DABT_SRT(hsr) == 15)
+		return false; /* not decodable from the syndrome: the guest gets its abort */
+	uint32_t size = 1u << HSR_DABT_SAS(hsr), srt = HSR_DABT_SRT(hsr);
+	bool write = hsr & HSR_DABT_WNR;
+	uint32_t value = write ? guest_reg_read(v, srt) : 0;
+	if (size < 4)
+		value &= (1u << (8 * size)) - 1u;
+	if (vgic_mmio(v, ipa, size, write, &value)) {
+		if (!write)
+			guest_reg_write(v, srt, mmio_load_value(value, size, hsr & HSR_DABT_SSE));
+		skip_instruction(v, hsr);
+		return true;
+	}
+	struct vdev_request req = { .size = size, .value = value, .srt = srt, .write = write,
+				    .sign_extend = hsr & HSR_DABT_SSE, .far = sysreg_read_hdfar(),
+				    .insn_len = (hsr & HSR_IL) ? 4u : 2u };
+	return vdev_submit(v, ipa, &req); /* the vCPU resumes once the provider answers */
+}
+
 static void handle_stage2_abort(struct vcpu *v, uint32_t hsr, bool data)
 {
 	uint32_t far = data ? sysreg_read_hdfar() : sysreg_read_hifar();
 	uint32_t ipa = (sysreg_read_hpfar() << 8) | (far & 0xfffu); /* HPFAR[31:4] = IPA[39:12] */
+	if (data && handle_mmio(v, hsr, ipa))
+		return;
 	cell_report_fault(v->cell, data ? "stage-2 data abort" : "stage-2 prefetch abort", ipa,
 			  v->arch.regs.pc);
 	if (data)
@@ -141,7 +244,14 @@ struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 		gic_handle_irqs();
 	else
 		handle_trap(v, sysreg_read_hsr());
-	return sched_exit_path(sched_of(v->pcpu));
+	struct vcpu *next = sched_exit_path(sched_of(v->pcpu));
+	if (next->vdev_req.done) {
+		next->vdev_req.done = false;
+		arch_vcpu_mmio_complete(next, &next->vdev_req);
+	}
+	if (next->arch.vgic.dirty)
+		arch_vgic_flush(next);
+	return next;
 }
 
 void hyp_handle_bad_exception(uint32_t vector, const uint32_t *r, uint32_t elr, uint32_t spsr)

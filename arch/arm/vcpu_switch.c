@@ -69,6 +69,7 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 		prev->arch.vtimer.cval = sysreg_read_cntv_cval();
 		sysreg_write_cntv_ctl(0); /* its deadline is now the scheduler's business */
 		vfp_save(&prev->arch.vfp);
+		vgic_save(&prev->arch.vgic);
 	}
 	banked_restore(&next->arch.banked);
 	cp15_restore(&next->arch.cp15);
@@ -76,6 +77,7 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 	sysreg_write_cntv_cval(next->arch.vtimer.cval);
 	sysreg_write_cntv_ctl(next->arch.vtimer.ctl);
 	vfp_restore(&next->arch.vfp);
+	vgic_restore(&next->arch.vgic);
 	if (!prev || prev->cell != next->cell)
 		sysreg_write_vttbr(next->cell->vmmu.arch.vttbr);
 	isb();
@@ -84,6 +86,7 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 {
 	memset(&v->arch, 0, sizeof(v->arch));
+	vgic_vcpu_reset(&v->arch.vgic);
 	v->arch.regs.r[0] = context;
 	v->arch.regs.pc = entry & ~1u;
 	v->arch.regs.cpsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((entry & 1u) ? PSR_T : 0);

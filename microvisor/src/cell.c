@@ -6,6 +6,7 @@
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <microvisor/string.h>
+#include <vdev/vdev.h>
 
 struct cell cells[CONFIG_MAX_CELLS];
 uint32_t num_cells;
@@ -30,12 +31,14 @@ void cells_create(const struct mv_boot_header *hdr)
 		c->num_vcpus = bc[i].num_vcpus;
 		next_vcpu += c->num_vcpus;
 		/* VMID 0 is left unused so that a stale VTTBR never matches a cell. */
-		if (vmmu_init(&c->vmmu, i + 1, &regions[bc[i].first_region], bc[i].num_regions) != MV_OK)
+		if (vmmu_init(&c->vmmu, i + 1, &regions[bc[i].first_region], bc[i].num_regions) != MV_OK ||
+		    arch_vgic_cell_init(c) != MV_OK)
 			panic("cell %s: stage-2 tables do not fit in the pool", bc[i].name);
 		for (uint32_t n = 0; n < c->num_vcpus; n++) {
 			struct vcpu *v = &c->vcpus[n];
 			v->cell = c;
 			v->index = n;
+			v->id = (uint32_t)(v - vcpus);
 			v->pcpu = bc[i].vcpu_pcpu[n];
 			v->state = VCPU_OFF;
 			v->priority = bc[i].priority;
@@ -60,6 +63,7 @@ void cell_start(struct cell *c)
 	arch_dcache_clean(dst, c->boot->image_size);
 	c->cntvoff = arch_counter_now();
 	c->line_len = 0;
+	arch_vgic_cell_reset(c);
 	c->state = CELL_RUNNING;
 	atomic_add_return(&cells_running, 1);
 	if (vcpu_start(&c->vcpus[0], c->boot->entry_ipa, 0) != MV_OK)
@@ -81,6 +85,7 @@ void cell_vcpu_stopped(struct cell *c)
 	if (atomic_add_return(&c->stops_outstanding, (uint32_t)-1) != 0)
 		return;
 	c->state = CELL_OFF;
+	vdev_provider_stopped(c);
 	if (c->restart_after_stop) {
 		c->reset_count++;
 		log_printf("cell %s: restarting (reset %u)\n", c->boot->name, c->reset_count);

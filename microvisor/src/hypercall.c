@@ -4,6 +4,8 @@
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
+#include <channels/channel.h>
+#include <vdev/vdev.h>
 
 static void set_result(struct vcpu *v, int32_t r0, uint32_t r1)
 {
@@ -36,6 +38,11 @@ static uint32_t invoke_cell_info(const struct vcpu *v, uint32_t item)
 		return v->pcpu;
 	case MV_INFO_RESET_COUNT:
 		return v->cell->reset_count;
+	case MV_INFO_NUM_CHANNELS:
+		return v->cell->num_channels;
+	case MV_INFO_NUM_VDEVS:
+		return v->cell->num_vdevs;
+	case MV_INFO_PRIORITY:
 	default:
 		return v->priority;
 	}
@@ -80,6 +87,11 @@ static void (*const mv_calls[MV_CALL_COUNT])(struct vcpu *) = {
 	[MV_CALL_CELL_INFO & 0xffffu] = hc_cell_info,
 	[MV_CALL_DEBUG_WRITE & 0xffffu] = hc_debug_write,
 	[MV_CALL_YIELD & 0xffffu] = hc_yield,
+	[MV_CALL_CHANNEL_INFO & 0xffffu] = hc_channel_info,
+	[MV_CALL_CHANNEL_NOTIFY & 0xffffu] = hc_channel_notify,
+	[MV_CALL_VDEV_GET & 0xffffu] = hc_vdev_get,
+	[MV_CALL_VDEV_COMPLETE & 0xffffu] = hc_vdev_complete,
+	[MV_CALL_VDEV_INFO & 0xffffu] = hc_vdev_info,
 };
 
 /* SMCCC 2.5 section 7: the calls of the Arm architecture range that we implement. */

@@ -5,6 +5,8 @@
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <microvisor/main.h>
+#include <channels/channel.h>
+#include <vdev/vdev.h>
 
 static uint32_t boot_num_pcpus = 1;
 
@@ -20,6 +22,11 @@ uint32_t mv_boot(void)
 	for (unsigned cpu = 0; cpu < CONFIG_MAX_PCPUS; cpu++)
 		sched_init(cpu);
 	cells_create(h);
+	channels_create(h, arch_virt_to_phys(h) + h->total_size);
+	vdevs_create(h);
+	const struct mv_boot_irq *irqs = (const void *)((const uint8_t *)h + h->irqs_offset);
+	for (uint32_t i = 0; i < h->num_irqs; i++)
+		arch_irq_assign(&cells[irqs[i].cell], irqs[i].pirq);
 	for (uint32_t i = 0; i < num_cells; i++)
 		cell_start(&cells[i]);
 	boot_num_pcpus = h->num_pcpus;

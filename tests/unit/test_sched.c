@@ -19,6 +19,12 @@ void cell_vcpu_stopped(struct cell *c)
 	stopped_acks++;
 }
 
+/* vdev.c is not linked either. */
+void vdev_cancel(struct vcpu *v)
+{
+	(void)v;
+}
+
 static void make(struct vcpu *v, struct cell *c, uint32_t index, uint32_t prio)
 {
 	v->cell = c;
@@ -101,7 +107,18 @@ static void test_round_robin_and_preemption(void)
 	struct vcpu *next = run(s);
 	CHECK(next == &va[0] || next == &va[1]);
 	CHECK(fake.timer == 2100 + 1000); /* slice end comes before the wake-up */
-	CHECK(tick(s, 5000) == &vb[0]);
+	CHECK(tick(s, 5000) == &vb[0] && vb[0].arch.vtimer_fired == 1);
+
+	/* WFI with a vIRQ pending does not block; a kick wakes a blocked vCPU. */
+	vb[0].arch.vtimer_deadline = UINT64_MAX;
+	vb[0].arch.virq_pending = 1;
+	sched_block_wfi(s, &vb[0], fake.now);
+	CHECK(vb[0].state == VCPU_RUNNING);
+	vb[0].arch.virq_pending = 0;
+	sched_block_wfi(s, &vb[0], fake.now);
+	CHECK(vb[0].state == VCPU_WFI && run(s) != &vb[0]);
+	vcpu_kick(&vb[0]);
+	CHECK(run(s) == &vb[0]);
 
 	/* WFI with the timer already expired completes at once. */
 	vb[0].arch.vtimer_deadline = 4000;

@@ -21,6 +21,9 @@
 struct layout {
 	uint32_t cells_offset;
 	uint32_t regions_offset;
+	uint32_t channels_offset;
+	uint32_t vdevs_offset;
+	uint32_t irqs_offset;
 	uint32_t image_offset[MV_BOOT_MAX_CELLS];
 	uint32_t total_size;
 };
@@ -160,6 +163,15 @@ static uint64_t layout_payload(const struct sysdesc *sd, const struct image_set 
 	off += (uint64_t)sd->num_cells * sizeof(struct mv_boot_cell);
 	l->regions_offset = (uint32_t)off;
 	off += (uint64_t)sd->num_regions * sizeof(struct mv_boot_region);
+	off = image_align_up(off, sizeof(uint32_t));
+	l->channels_offset = (uint32_t)off;
+	off += (uint64_t)sd->num_channels * sizeof(struct mv_boot_channel);
+	off = image_align_up(off, sizeof(uint32_t));
+	l->vdevs_offset = (uint32_t)off;
+	off += (uint64_t)sd->num_vdevs * sizeof(struct mv_boot_vdev);
+	off = image_align_up(off, sizeof(uint32_t));
+	l->irqs_offset = (uint32_t)off;
+	off += (uint64_t)sd->num_irqs * sizeof(struct mv_boot_irq);
 	for (uint32_t i = 0; i < sd->num_cells; i++) {
 		off = image_align_up(off, MV_BOOT_ALIGN);
 		l->image_offset[i] = off > UINT32_MAX ? 0 : (uint32_t)off;
@@ -184,6 +196,12 @@ static void encode_header(const struct sysdesc *sd, const struct layout *l, uint
 		.cells_offset = l->cells_offset,
 		.num_regions = sd->num_regions,
 		.regions_offset = l->regions_offset,
+		.num_channels = sd->num_channels,
+		.channels_offset = l->channels_offset,
+		.num_vdevs = sd->num_vdevs,
+		.vdevs_offset = l->vdevs_offset,
+		.num_irqs = sd->num_irqs,
+		.irqs_offset = l->irqs_offset,
 	};
 
 	memcpy(buf, &h, sizeof(h));
@@ -224,6 +242,47 @@ static void encode_region(const struct sysdesc_region *r, uint8_t *dst)
 	memcpy(dst, &br, sizeof(br));
 }
 
+static void encode_channel(const struct sysdesc_channel *ch, uint8_t *dst)
+{
+	struct mv_boot_channel bc;
+
+	memset(&bc, 0, sizeof(bc));
+	memcpy(bc.name, ch->name, strnlen(ch->name, sizeof(bc.name) - 1));
+	for (uint32_t e = 0; e < 2; e++) {
+		bc.cell[e] = ch->cell[e];
+		bc.ipa[e] = ch->ipa[e];
+		bc.virq[e] = ch->virq[e];
+	}
+	bc.size = ch->size;
+	memcpy(dst, &bc, sizeof(bc));
+}
+
+static void encode_vdev(const struct sysdesc_vdev *vd, uint8_t *dst)
+{
+	struct mv_boot_vdev bv;
+
+	memset(&bv, 0, sizeof(bv));
+	memcpy(bv.name, vd->name, strnlen(vd->name, sizeof(bv.name) - 1));
+	bv.consumer = vd->consumer;
+	bv.provider = vd->provider;
+	bv.ipa = vd->ipa;
+	bv.size = vd->size;
+	bv.provider_virq = vd->provider_virq;
+	memcpy(dst, &bv, sizeof(bv));
+}
+
+/* A pass-through SPI keeps its ID in the cell. */
+static void encode_irq(const struct sysdesc_irq *irq, uint8_t *dst)
+{
+	struct mv_boot_irq bi = {
+		.cell = irq->cell,
+		.pirq = irq->pirq,
+		.virq = irq->pirq,
+	};
+
+	memcpy(dst, &bi, sizeof(bi));
+}
+
 /* `buf` is zeroed and l->total_size bytes long, so alignment gaps stay zero. */
 static void encode_payload(const struct sysdesc *sd, const struct image_set *set,
 			   const struct layout *l, uint8_t *buf)
@@ -242,6 +301,13 @@ static void encode_payload(const struct sysdesc *sd, const struct image_set *set
 	for (uint32_t i = 0; i < sd->num_regions; i++)
 		encode_region(&sd->regions[i],
 			      buf + l->regions_offset + i * sizeof(struct mv_boot_region));
+	for (uint32_t i = 0; i < sd->num_channels; i++)
+		encode_channel(&sd->channels[i],
+			       buf + l->channels_offset + i * sizeof(struct mv_boot_channel));
+	for (uint32_t i = 0; i < sd->num_vdevs; i++)
+		encode_vdev(&sd->vdevs[i], buf + l->vdevs_offset + i * sizeof(struct mv_boot_vdev));
+	for (uint32_t i = 0; i < sd->num_irqs; i++)
+		encode_irq(&sd->irqs[i], buf + l->irqs_offset + i * sizeof(struct mv_boot_irq));
 	/* The checksum field is still 0 here, so its new value makes the words sum to 0. */
 	sum = 0u - mv_boot_sum(buf, l->total_size);
 	memcpy(buf + offsetof(struct mv_boot_header, checksum), &sum, sizeof(sum));
@@ -279,6 +345,33 @@ static unsigned int check_fit(const struct sysdesc *sd, const struct mv_image_he
 	return 1;
 }
 
+/*
+ * At boot the microvisor takes each channel's memory, page aligned and in channel order,
+ * from its own memory after the image (boot_table.h), so it must all fit there. The first
+ * channel that does not fit is reported.
+ */
+static unsigned int check_channels_fit(const struct sysdesc *sd,
+				       const struct mv_image_header *mv, uint64_t payload,
+				       struct diag *d)
+{
+	uint64_t at = (uint64_t)mv->load_address + mv->payload_offset + payload;
+	uint64_t mem_end = (uint64_t)sd->hyp_mem_base + sd->hyp_mem_size;
+
+	for (uint32_t i = 0; i < sd->num_channels; i++) {
+		const struct sysdesc_channel *ch = &sd->channels[i];
+
+		at = image_align_up(at, MV_BOOT_ALIGN) + ch->size;
+		if (at <= mem_end)
+			continue;
+		diag_error(d, ch->path, "size",
+			   "channel memory does not fit in /microvisor memory (channels up to"
+			   " this one end at 0x%08" PRIx64 ", the memory at 0x%08" PRIx64 ")",
+			   at, mem_end);
+		return 1;
+	}
+	return 0;
+}
+
 unsigned int image_build(const struct sysdesc *sd, const struct image_set *set,
 			 const struct mv_image_header *mv, struct image_blob *out,
 			 struct diag *d)
@@ -288,7 +381,7 @@ unsigned int image_build(const struct sysdesc *sd, const struct image_set *set,
 
 	out->data = NULL;
 	out->size = 0;
-	if (check_fit(sd, mv, payload, d))
+	if (check_fit(sd, mv, payload, d) || check_channels_fit(sd, mv, payload, d))
 		return 1;
 	out->data = calloc(1, l.total_size);
 	if (!out->data) {

@@ -52,9 +52,11 @@ void image_set_free(struct image_set *set);
 const char *image_parse_microvisor(const struct image_blob *bin, struct mv_image_header *out);
 
 /*
- * Lay out and encode the payload (header, cells, regions, 4 KiB aligned images, checksum)
- * for a valid `sd`, after checking that the microvisor (from `mv->load_address`, with its
- * BSS and stacks up to `mv->payload_offset`) plus the payload fit in /microvisor memory.
+ * Lay out and encode the payload (header, cells, regions, channels, vdevs, pass-through
+ * interrupts, 4 KiB aligned images, checksum) for a valid `sd`, after checking that the
+ * microvisor (from `mv->load_address`, with its BSS and stacks up to
+ * `mv->payload_offset`) plus the payload, and then the channel memory the microvisor
+ * allocates after them, fit in /microvisor memory.
  * Returns the number of errors reported through `d`; on 0, `out` holds the payload and
  * the caller frees it.
  */

@@ -231,10 +231,11 @@ static void print_summary(const struct options *o, const struct sysdesc *sd,
 {
 	uint32_t payload_at = mv->hdr.payload_offset;
 
-	printf("mvimage: wrote %s: %" PRIu32 " cells, %" PRIu32 " regions, boot payload %zu"
-	       " bytes at offset 0x%" PRIx32 ", %zu bytes in all\n",
-	       o->output, sd->num_cells, sd->num_regions, payload->size, payload_at,
-	       payload_at + payload->size);
+	printf("mvimage: wrote %s: %" PRIu32 " cells, %" PRIu32 " regions, %" PRIu32
+	       " channels, %" PRIu32 " vdevs, %" PRIu32 " pass-through interrupts, boot payload"
+	       " %zu bytes at offset 0x%" PRIx32 ", %zu bytes in all\n",
+	       o->output, sd->num_cells, sd->num_regions, sd->num_channels, sd->num_vdevs,
+	       sd->num_irqs, payload->size, payload_at, payload_at + payload->size);
 	for (uint32_t i = 0; i < sd->num_cells; i++) {
 		const struct sysdesc_cell *c = &sd->cells[i];
 

@@ -2,6 +2,7 @@
 /* The system description (docs/system-description.md) parsed from a DTB and validated. */
 #include "sysdesc.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
@@ -20,6 +21,10 @@ struct parser {
 	struct diag *d;
 	bool pcpus_known;       /* /microvisor cpus was valid, so `cpus` entries can be checked */
 	bool regions_exhausted; /* "too many regions" is reported once, not once per cell */
+	bool irqs_exhausted;    /* likewise "too many pass-through interrupts" */
+	int cells_node;         /* offset of /cells, or negative */
+	int cell_node[MV_BOOT_MAX_CELLS]; /* offset of the node of each of sd->cells */
+	bool channel_ipa_ok[MV_BOOT_MAX_CHANNELS]; /* `ipa` was read: windows can be checked */
 };
 
 /* The regions of one cell, gathered before they are appended to the system's table. */
@@ -34,8 +39,10 @@ static const char *const microvisor_props[] = { "memory", "cpus", NULL };
 static const char *const no_props[] = { NULL };
 static const char *const cell_props[] = {
 	"image", "memory", "devices", "load-address", "entry", "vcpus", "cpus", "priority",
-	"time-slice-us", "budget-us", "period-us", NULL,
+	"time-slice-us", "budget-us", "period-us", "interrupts", NULL,
 };
+static const char *const channel_props[] = { "ends", "ipa", "interrupts", "size", NULL };
+static const char *const vdev_props[] = { "consumer", "provider", "reg", "interrupt", NULL };
 
 static bool in_list(const char *name, const char *const *list)
 {
@@ -150,9 +157,69 @@ static void check_size(struct parser *p, const char *path, const char *prop,
 			   "%ssize 0x%08" PRIx32 " is not a multiple of 4 KiB", what, size);
 }
 
+/* An empty range (a size already reported as 0) overlaps nothing. */
 static bool overlaps(uint32_t a, uint32_t a_size, uint32_t b, uint32_t b_size)
 {
-	return (uint64_t)a < (uint64_t)b + b_size && (uint64_t)b < (uint64_t)a + a_size;
+	return a_size && b_size && (uint64_t)a < (uint64_t)b + b_size &&
+	       (uint64_t)b < (uint64_t)a + a_size;
+}
+
+static bool overlaps_vgic(uint32_t ipa, uint32_t size)
+{
+	return overlaps(ipa, size, SYSDESC_VGIC_IPA, SYSDESC_VGIC_SIZE);
+}
+
+static void describe_vgic(char *out, size_t size)
+{
+	snprintf(out, size, "the vGIC window [0x%08" PRIx32 ", 0x%08" PRIx32 ")",
+		 SYSDESC_VGIC_IPA, SYSDESC_VGIC_IPA + SYSDESC_VGIC_SIZE);
+}
+
+/* Exactly `n` cells of `prop` into `out`; absent (required) or another length is reported.
+ * `form` names what the cells are, for the message. */
+static enum prop_status read_cells(struct parser *p, int node, const char *path,
+				   const char *prop, uint32_t n, const char *form, uint32_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->fdt, node, prop, &len);
+
+	if (!v) {
+		diag_error(p->d, path, prop, "missing required property");
+		return PROP_ABSENT;
+	}
+	if (len != (int)(n * sizeof(*v))) {
+		diag_error(p->d, path, prop, "length %d, expected %zu (%s)", len,
+			   n * sizeof(*v), form);
+		return PROP_BAD;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = fdt32_ld(&v[i]);
+	return PROP_OK;
+}
+
+/* vIRQs, and the physical SPIs passed through as the same IDs, are GIC SPIs the vGIC has. */
+static bool check_virq(struct parser *p, const char *path, const char *prop,
+		       const char *what, uint32_t virq)
+{
+	if (virq >= MV_BOOT_FIRST_SPI && virq <= MV_BOOT_MAX_VIRQ)
+		return true;
+	diag_error(p->d, path, prop, "%s%" PRIu32 " is out of range %u..%u", what, virq,
+		   MV_BOOT_FIRST_SPI, MV_BOOT_MAX_VIRQ);
+	return false;
+}
+
+/* The node's path under `parent` into `path`, and its name into `name` (a boot table
+ * field, so at most MV_BOOT_NAME_LEN - 1 characters). */
+static void parse_name(struct parser *p, int node, const char *parent, char *path,
+		       char *name)
+{
+	const char *n = fdt_get_name(p->fdt, node, NULL);
+
+	n = n ? n : "";
+	snprintf(path, SYSDESC_PATH_MAX, "%s/%s", parent, n);
+	snprintf(name, MV_BOOT_NAME_LEN, "%s", n);
+	if (strlen(n) >= MV_BOOT_NAME_LEN)
+		diag_error(p->d, path, "name", "longer than %u characters", MV_BOOT_NAME_LEN - 1);
 }
 
 static const char *region_prop(const struct sysdesc_region *r)
@@ -184,7 +251,8 @@ static const char *read_string(struct parser *p, int node, const char *path,
 
 static void parse_root(struct parser *p, int root)
 {
-	static const char *const top_nodes[] = { "microvisor", "cells", NULL };
+	static const char *const top_nodes[] = { "microvisor", "cells", "channels", "vdevs",
+						  NULL };
 	const char *compat;
 
 	check_properties(p, root, "/", root_props);
@@ -307,13 +375,22 @@ const struct sysdesc_region *sysdesc_ram_at(const struct sysdesc *sd,
 	return ram_at(&sd->regions[c->first_region], c->num_ram, ipa);
 }
 
-/* Regions of one cell share one stage-2 table, so they must be disjoint in IPA space. */
+/* Regions of one cell share one stage-2 table, so they must be disjoint in IPA space, and
+ * keep clear of the vGIC that every cell gets. */
 static void check_ipa_overlaps(struct parser *p, const struct sysdesc_cell *c,
 			       const struct cell_regions *cr)
 {
-	for (uint32_t j = 1; j < cr->num; j++) {
+	char vgic[64];
+
+	describe_vgic(vgic, sizeof(vgic));
+	for (uint32_t j = 0; j < cr->num; j++) {
 		const struct sysdesc_region *b = &cr->r[j];
 
+		if (overlaps_vgic(b->ipa, b->size))
+			diag_error(p->d, c->path, region_prop(b),
+				   "region %" PRIu32 " overlaps %s in IPA space (ipa 0x%08" PRIx32
+				   ", size 0x%08" PRIx32 ")",
+				   b->index, vgic, b->ipa, b->size);
 		for (uint32_t i = 0; i < j; i++) {
 			const struct sysdesc_region *a = &cr->r[i];
 
@@ -455,19 +532,49 @@ static void store_regions(struct parser *p, struct sysdesc_cell *c,
 	c->num_devices = cr->num - cr->num_ram;
 }
 
-/* Parse /cells/<name> into `c`; its regions join the system only if `store`. */
+/* The cell's pass-through SPIs join the system's table, keeping description order. */
+static void parse_interrupts(struct parser *p, int node, uint32_t idx,
+			     const struct sysdesc_cell *c, bool store)
+{
+	struct sysdesc *sd = p->sd;
+	int len;
+	const fdt32_t *v = fdt_getprop(p->fdt, node, "interrupts", &len);
+
+	if (!v)
+		return;
+	if (len <= 0 || len % 4 != 0) {
+		diag_error(p->d, c->path, "interrupts",
+			   "length %d is not a whole, non-zero number of cells", len);
+		return;
+	}
+	for (uint32_t i = 0; i < (uint32_t)len / 4u; i++) {
+		uint32_t pirq = fdt32_ld(&v[i]);
+		char what[32];
+
+		snprintf(what, sizeof(what), "entry %" PRIu32 ": ", i);
+		if (!check_virq(p, c->path, "interrupts", what, pirq) || !store)
+			continue;
+		if (sd->num_irqs == MV_BOOT_MAX_IRQS) {
+			if (!p->irqs_exhausted)
+				diag_error(p->d, c->path, "interrupts",
+					   "%sthe whole system has more than %u pass-through"
+					   " interrupts",
+					   what, MV_BOOT_MAX_IRQS);
+			p->irqs_exhausted = true;
+			continue;
+		}
+		sd->irqs[sd->num_irqs++] = (struct sysdesc_irq){ idx, pirq, i };
+	}
+}
+
+/* Parse /cells/<name> into `c`; its regions and interrupts join the system only if
+ * `store`. */
 static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_cell *c,
 		       bool store)
 {
-	const char *name = fdt_get_name(p->fdt, node, NULL);
 	struct cell_regions cr = { 0 };
 
-	name = name ? name : "";
-	snprintf(c->path, sizeof(c->path), "/cells/%s", name);
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	if (strlen(name) >= MV_BOOT_NAME_LEN)
-		diag_error(p->d, c->path, "name", "longer than %u characters",
-			   MV_BOOT_NAME_LEN - 1);
+	parse_name(p, node, "/cells", c->path, c->name);
 	check_properties(p, node, c->path, cell_props);
 	check_subnodes(p, node, c->path, no_props);
 	parse_image(p, node, c);
@@ -477,6 +584,7 @@ static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_
 	check_ipa_overlaps(p, c, &cr);
 	parse_load_entry(p, node, c, &cr);
 	parse_schedule(p, node, c);
+	parse_interrupts(p, node, idx, c, store);
 	if (store)
 		store_regions(p, c, &cr);
 }
@@ -491,13 +599,16 @@ static void parse_cells(struct parser *p)
 		diag_error(p->d, "/cells", DIAG_NO_PROPERTY, "missing node");
 		return;
 	}
+	p->cells_node = cells;
 	check_properties(p, cells, "/cells", no_props);
 	fdt_for_each_subnode(node, p->fdt, cells) {
 		struct sysdesc_cell extra = { 0 };
 		struct sysdesc_cell *c = &extra;
 
-		if (seen < MV_BOOT_MAX_CELLS)
+		if (seen < MV_BOOT_MAX_CELLS) {
+			p->cell_node[p->sd->num_cells] = node;
 			c = &p->sd->cells[p->sd->num_cells++];
+		}
 		parse_cell(p, node, seen, c, c != &extra);
 		if (c == &extra)
 			diag_error(p->d, c->path, DIAG_NO_PROPERTY,
@@ -506,6 +617,181 @@ static void parse_cells(struct parser *p)
 	}
 	if (seen == 0)
 		diag_error(p->d, "/cells", DIAG_NO_PROPERTY, "no cells");
+}
+
+/* The cell that phandle `ph` (in `prop` of `path`) names, or SYSDESC_NO_CELL (reported). */
+static uint32_t resolve_cell(struct parser *p, const char *path, const char *prop,
+			     uint32_t ph)
+{
+	int node = fdt_node_offset_by_phandle(p->fdt, ph);
+
+	for (uint32_t i = 0; node >= 0 && i < p->sd->num_cells; i++) {
+		if (p->cell_node[i] == node)
+			return i;
+	}
+	/* A cell past MV_BOOT_MAX_CELLS: "too many cells" has been reported already. */
+	if (node >= 0 && p->cells_node >= 0 && fdt_parent_offset(p->fdt, node) == p->cells_node)
+		return SYSDESC_NO_CELL;
+	diag_error(p->d, path, prop, "phandle 0x%" PRIx32 " is not a cell", ph);
+	return SYSDESC_NO_CELL;
+}
+
+static void parse_ends(struct parser *p, int node, struct sysdesc_channel *ch)
+{
+	uint32_t ph[2];
+
+	if (read_cells(p, node, ch->path, "ends", 2, "<&cell0 &cell1>", ph) != PROP_OK)
+		return;
+	for (uint32_t e = 0; e < 2; e++)
+		ch->cell[e] = resolve_cell(p, ch->path, "ends", ph[e]);
+	if (ch->cell[0] != SYSDESC_NO_CELL && ch->cell[0] == ch->cell[1])
+		diag_error(p->d, ch->path, "ends", "both ends are %s",
+			   p->sd->cells[ch->cell[0]].path);
+}
+
+/* Each ring (one per direction) takes half of the channel, in whole pages. */
+static void parse_channel_size(struct parser *p, int node, struct sysdesc_channel *ch)
+{
+	uint32_t size;
+
+	if (read_cells(p, node, ch->path, "size", 1, "one cell", &size) != PROP_OK)
+		return;
+	if (size == 0)
+		diag_error(p->d, ch->path, "size", "size is 0");
+	else if (size % SYSDESC_CHANNEL_ALIGN)
+		diag_error(p->d, ch->path, "size",
+			   "size 0x%08" PRIx32 " is not a multiple of 8 KiB", size);
+	else
+		ch->size = size;
+}
+
+/* Parse /channels/<name> into `ch`; `*ipa_ok` says whether its windows can be checked. */
+static void parse_channel(struct parser *p, int node, struct sysdesc_channel *ch,
+			  bool *ipa_ok)
+{
+	uint32_t virq[2];
+
+	memset(ch, 0, sizeof(*ch));
+	ch->cell[0] = ch->cell[1] = SYSDESC_NO_CELL;
+	parse_name(p, node, "/channels", ch->path, ch->name);
+	check_properties(p, node, ch->path, channel_props);
+	check_subnodes(p, node, ch->path, no_props);
+	parse_ends(p, node, ch);
+	parse_channel_size(p, node, ch);
+	*ipa_ok = read_cells(p, node, ch->path, "ipa", 2, "<ipa0 ipa1>", ch->ipa) == PROP_OK;
+	for (uint32_t e = 0; *ipa_ok && e < 2; e++) {
+		char what[16];
+
+		snprintf(what, sizeof(what), "end %" PRIu32 ": ", e);
+		check_range(p, ch->path, "ipa", what, "ipa", ch->ipa[e], ch->size);
+	}
+	if (read_cells(p, node, ch->path, "interrupts", 2, "<virq0 virq1>", virq) != PROP_OK)
+		return;
+	for (uint32_t e = 0; e < 2; e++) {
+		char what[16];
+
+		snprintf(what, sizeof(what), "end %" PRIu32 ": ", e);
+		if (check_virq(p, ch->path, "interrupts", what, virq[e]))
+			ch->virq[e] = virq[e];
+	}
+}
+
+static void parse_channels(struct parser *p)
+{
+	struct sysdesc *sd = p->sd;
+	int parent = fdt_path_offset(p->fdt, "/channels");
+	int node;
+	uint32_t seen = 0;
+
+	if (parent < 0)
+		return;
+	check_properties(p, parent, "/channels", no_props);
+	fdt_for_each_subnode(node, p->fdt, parent) {
+		struct sysdesc_channel extra;
+		bool extra_ipa_ok;
+		struct sysdesc_channel *ch = &extra;
+		bool *ipa_ok = &extra_ipa_ok;
+
+		if (seen < MV_BOOT_MAX_CHANNELS) {
+			ipa_ok = &p->channel_ipa_ok[sd->num_channels];
+			ch = &sd->channels[sd->num_channels++];
+		}
+		parse_channel(p, node, ch, ipa_ok);
+		if (ch == &extra)
+			diag_error(p->d, ch->path, DIAG_NO_PROPERTY,
+				   "too many channels, at most %u", MV_BOOT_MAX_CHANNELS);
+		seen++;
+	}
+}
+
+/* `consumer` or `provider`: one phandle. */
+static uint32_t parse_vdev_cell(struct parser *p, int node, const char *path,
+				const char *prop)
+{
+	uint32_t ph;
+
+	if (read_cells(p, node, path, prop, 1, "<&cell>", &ph) != PROP_OK)
+		return SYSDESC_NO_CELL;
+	return resolve_cell(p, path, prop, ph);
+}
+
+static void parse_vdev_reg(struct parser *p, int node, struct sysdesc_vdev *vd)
+{
+	uint32_t reg[2];
+
+	if (read_cells(p, node, vd->path, "reg", 2, "<ipa size>", reg) != PROP_OK)
+		return;
+	check_range(p, vd->path, "reg", "", "ipa", reg[0], reg[1]);
+	check_size(p, vd->path, "reg", "", reg[1]);
+	if (reg[1] > SYSDESC_MAX_VDEV_SIZE)
+		diag_error(p->d, vd->path, "reg", "size 0x%08" PRIx32 " is larger than 1 MiB",
+			   reg[1]);
+	vd->ipa = reg[0];
+	vd->size = reg[1];
+}
+
+/* Parse /vdevs/<name> into `vd`. */
+static void parse_vdev(struct parser *p, int node, struct sysdesc_vdev *vd)
+{
+	uint32_t virq;
+
+	memset(vd, 0, sizeof(*vd));
+	parse_name(p, node, "/vdevs", vd->path, vd->name);
+	check_properties(p, node, vd->path, vdev_props);
+	check_subnodes(p, node, vd->path, no_props);
+	vd->consumer = parse_vdev_cell(p, node, vd->path, "consumer");
+	vd->provider = parse_vdev_cell(p, node, vd->path, "provider");
+	if (vd->provider != SYSDESC_NO_CELL && vd->provider == vd->consumer)
+		diag_error(p->d, vd->path, "provider", "%s is the consumer too",
+			   p->sd->cells[vd->provider].path);
+	parse_vdev_reg(p, node, vd);
+	if (read_cells(p, node, vd->path, "interrupt", 1, "<virq>", &virq) == PROP_OK &&
+	    check_virq(p, vd->path, "interrupt", "", virq))
+		vd->provider_virq = virq;
+}
+
+static void parse_vdevs(struct parser *p)
+{
+	struct sysdesc *sd = p->sd;
+	int parent = fdt_path_offset(p->fdt, "/vdevs");
+	int node;
+	uint32_t seen = 0;
+
+	if (parent < 0)
+		return;
+	check_properties(p, parent, "/vdevs", no_props);
+	fdt_for_each_subnode(node, p->fdt, parent) {
+		struct sysdesc_vdev extra;
+		struct sysdesc_vdev *vd = &extra;
+
+		if (seen < MV_BOOT_MAX_VDEVS)
+			vd = &sd->vdevs[sd->num_vdevs++];
+		parse_vdev(p, node, vd);
+		if (vd == &extra)
+			diag_error(p->d, vd->path, DIAG_NO_PROPERTY, "too many vdevs, at most %u",
+				   MV_BOOT_MAX_VDEVS);
+		seen++;
+	}
 }
 
 /* Name the owner of a region for an overlap message: "/cells/a memory region 0". */
@@ -546,6 +832,198 @@ static void check_pa_overlaps(struct parser *p)
 	}
 }
 
+/* A new window of cell `c`'s IPA space, [ipa, ipa + size), named by `path`, `prop` and
+ * `what` for the messages. */
+struct window {
+	uint32_t cell;
+	uint32_t ipa;
+	uint32_t size;
+	const char *path;
+	const char *prop;
+	const char *what; /* "end 1 " or "window " */
+};
+
+static void report_window(struct parser *p, const struct window *w, const char *other)
+{
+	diag_error(p->d, w->path, w->prop,
+		   "%soverlaps %s in IPA space (ipa 0x%08" PRIx32 ", size 0x%08" PRIx32 ")",
+		   w->what, other, w->ipa, w->size);
+}
+
+/* Report everything already in the cell's IPA space that window `w` overlaps: the vGIC,
+ * the cell's regions, and the windows of the channels before `num_ch` and of the vdevs
+ * before `num_vdev` (each pair is reported once, by the later of the two). */
+static void check_window(struct parser *p, const struct window *w, uint32_t num_ch,
+			 uint32_t num_vdev)
+{
+	const struct sysdesc *sd = p->sd;
+	const struct sysdesc_cell *c = &sd->cells[w->cell];
+	char other[SYSDESC_PATH_MAX + 32];
+
+	if (overlaps_vgic(w->ipa, w->size)) {
+		describe_vgic(other, sizeof(other));
+		report_window(p, w, other);
+	}
+	for (uint32_t i = 0; i < sysdesc_cell_regions(c); i++) {
+		const struct sysdesc_region *r = &sd->regions[c->first_region + i];
+
+		if (!overlaps(r->ipa, r->size, w->ipa, w->size))
+			continue;
+		describe_region(sd, r, other, sizeof(other));
+		report_window(p, w, other);
+	}
+	for (uint32_t i = 0; i < num_ch; i++) {
+		const struct sysdesc_channel *ch = &sd->channels[i];
+
+		for (uint32_t e = 0; p->channel_ipa_ok[i] && e < 2; e++) {
+			if (ch->cell[e] != w->cell ||
+			    !overlaps(ch->ipa[e], ch->size, w->ipa, w->size))
+				continue;
+			snprintf(other, sizeof(other), "%s end %" PRIu32, ch->path, e);
+			report_window(p, w, other);
+		}
+	}
+	for (uint32_t i = 0; i < num_vdev; i++) {
+		const struct sysdesc_vdev *vd = &sd->vdevs[i];
+
+		if (vd->consumer != w->cell || !overlaps(vd->ipa, vd->size, w->ipa, w->size))
+			continue;
+		snprintf(other, sizeof(other), "%s window", vd->path);
+		report_window(p, w, other);
+	}
+}
+
+/* Channel and vdev windows share the cell's stage-2 table with its regions. */
+static void check_windows(struct parser *p)
+{
+	const struct sysdesc *sd = p->sd;
+
+	for (uint32_t j = 0; j < sd->num_channels; j++) {
+		const struct sysdesc_channel *ch = &sd->channels[j];
+
+		for (uint32_t e = 0; p->channel_ipa_ok[j] && e < 2; e++) {
+			char what[16];
+			struct window w = { ch->cell[e], ch->ipa[e], ch->size, ch->path, "ipa", what };
+
+			snprintf(what, sizeof(what), "end %" PRIu32 " ", e);
+			if (w.cell != SYSDESC_NO_CELL)
+				check_window(p, &w, j, 0);
+		}
+	}
+	for (uint32_t j = 0; j < sd->num_vdevs; j++) {
+		const struct sysdesc_vdev *vd = &sd->vdevs[j];
+		struct window w = { vd->consumer, vd->ipa, vd->size, vd->path, "reg", "window " };
+
+		if (w.cell != SYSDESC_NO_CELL)
+			check_window(p, &w, sd->num_channels, j);
+	}
+}
+
+/* One use of a vIRQ ID in a cell, named for the message about a second use. */
+struct virq_use {
+	uint32_t virq;
+	const char *path;
+	const char *prop;
+	char what[16]; /* "entry 3", "end 1" or "" */
+};
+
+struct virq_uses {
+	uint32_t cell;
+	uint32_t num;
+	struct virq_use u[MV_BOOT_MAX_IRQS + 2 * MV_BOOT_MAX_CHANNELS + MV_BOOT_MAX_VDEVS];
+};
+
+/* Record a use of `virq` (0: invalid, already reported), reporting it if it is not the
+ * first in the cell. */
+static void use_virq(struct parser *p, struct virq_uses *uses, uint32_t virq,
+		     const char *path, const char *prop, const char *what)
+{
+	struct virq_use *u;
+
+	if (virq == 0)
+		return;
+	for (uint32_t i = 0; i < uses->num; i++) {
+		const struct virq_use *o = &uses->u[i];
+
+		if (o->virq != virq)
+			continue;
+		diag_error(p->d, path, prop, "%s%svIRQ %" PRIu32 " is already used in %s by %s %s%s%s",
+			   what, *what ? ": " : "", virq, p->sd->cells[uses->cell].path, o->path,
+			   o->prop, *o->what ? " " : "", o->what);
+		return;
+	}
+	assert(uses->num < sizeof(uses->u) / sizeof(uses->u[0]));
+	u = &uses->u[uses->num++];
+	u->virq = virq;
+	u->path = path;
+	u->prop = prop;
+	snprintf(u->what, sizeof(u->what), "%s", what);
+}
+
+/* A cell's vIRQ IDs come from its pass-through interrupts, its channel doorbells and the
+ * request interrupts of the vdevs it provides: no ID may mean two things. */
+static void check_cell_virqs(struct parser *p, uint32_t c, struct virq_uses *uses)
+{
+	const struct sysdesc *sd = p->sd;
+	char what[16];
+
+	uses->cell = c;
+	uses->num = 0;
+	for (uint32_t i = 0; i < sd->num_irqs; i++) {
+		const struct sysdesc_irq *irq = &sd->irqs[i];
+
+		if (irq->cell != c)
+			continue;
+		snprintf(what, sizeof(what), "entry %" PRIu32, irq->index);
+		use_virq(p, uses, irq->pirq, sd->cells[c].path, "interrupts", what);
+	}
+	for (uint32_t i = 0; i < sd->num_channels; i++) {
+		for (uint32_t e = 0; e < 2; e++) {
+			if (sd->channels[i].cell[e] != c)
+				continue;
+			snprintf(what, sizeof(what), "end %" PRIu32, e);
+			use_virq(p, uses, sd->channels[i].virq[e], sd->channels[i].path,
+				 "interrupts", what);
+		}
+	}
+	for (uint32_t i = 0; i < sd->num_vdevs; i++) {
+		if (sd->vdevs[i].provider == c)
+			use_virq(p, uses, sd->vdevs[i].provider_virq, sd->vdevs[i].path,
+				 "interrupt", "");
+	}
+}
+
+static void check_virqs(struct parser *p)
+{
+	struct virq_uses uses;
+
+	for (uint32_t c = 0; c < p->sd->num_cells; c++)
+		check_cell_virqs(p, c, &uses);
+}
+
+/* A physical interrupt goes to one cell only (a second entry in the same cell is a vIRQ
+ * used twice, reported by check_virqs()). */
+static void check_pirqs(struct parser *p)
+{
+	const struct sysdesc *sd = p->sd;
+
+	for (uint32_t j = 0; j < sd->num_irqs; j++) {
+		const struct sysdesc_irq *b = &sd->irqs[j];
+
+		for (uint32_t i = 0; i < j; i++) {
+			const struct sysdesc_irq *a = &sd->irqs[i];
+
+			if (a->pirq != b->pirq || a->cell == b->cell)
+				continue;
+			diag_error(p->d, sd->cells[b->cell].path, "interrupts",
+				   "entry %" PRIu32 ": physical interrupt %" PRIu32
+				   " is also claimed by %s",
+				   b->index, b->pirq, sd->cells[a->cell].path);
+			break;
+		}
+	}
+}
+
 static void sysdesc_init(struct sysdesc *sd)
 {
 	memset(sd, 0, sizeof(*sd));
@@ -555,7 +1033,7 @@ static void sysdesc_init(struct sysdesc *sd)
 unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, struct sysdesc *out,
 			   struct diag *d)
 {
-	struct parser p = { .fdt = fdt, .sd = out, .d = d };
+	struct parser p = { .fdt = fdt, .sd = out, .d = d, .cells_node = -1 };
 	unsigned int before = d->errors;
 	int root;
 
@@ -568,6 +1046,11 @@ unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, struct sysdesc *out
 	parse_root(&p, root);
 	parse_microvisor(&p);
 	parse_cells(&p);
+	parse_channels(&p);
+	parse_vdevs(&p);
 	check_pa_overlaps(&p);
+	check_windows(&p);
+	check_virqs(&p);
+	check_pirqs(&p);
 	return d->errors - before;
 }

@@ -18,6 +18,17 @@
 #define SYSDESC_MAX_TIME_SLICE_US 1000000u
 #define SYSDESC_MAX_PRIORITY 31u
 
+/* Every cell's virtual GIC (distributor and GICV, at the vexpress addresses) sits here in
+ * its IPA space, so nothing else may. */
+#define SYSDESC_VGIC_IPA 0x2c000000u
+#define SYSDESC_VGIC_SIZE 0x8000u
+
+#define SYSDESC_CHANNEL_ALIGN 0x2000u /* channel sizes: two rings of whole pages */
+#define SYSDESC_MAX_VDEV_SIZE 0x100000u
+
+/* A reference to a cell that did not resolve; the error has been reported. */
+#define SYSDESC_NO_CELL UINT32_MAX
+
 /* One `<ipa pa size>` triple of a cell's `memory` or `devices`. */
 struct sysdesc_region {
 	uint32_t ipa;
@@ -46,6 +57,34 @@ struct sysdesc_cell {
 	uint32_t period_us;
 };
 
+/* /channels/<name>: shared memory between cell[0] and cell[1], a doorbell in each. */
+struct sysdesc_channel {
+	char name[MV_BOOT_NAME_LEN];
+	char path[SYSDESC_PATH_MAX];
+	uint32_t cell[2]; /* indices into sysdesc.cells, or SYSDESC_NO_CELL */
+	uint32_t ipa[2];
+	uint32_t virq[2]; /* 0 if invalid (reported) */
+	uint32_t size;    /* 0 if invalid (reported) */
+};
+
+/* /vdevs/<name>: a window of the consumer's IPA space that the provider emulates. */
+struct sysdesc_vdev {
+	char name[MV_BOOT_NAME_LEN];
+	char path[SYSDESC_PATH_MAX];
+	uint32_t consumer; /* indices into sysdesc.cells, or SYSDESC_NO_CELL */
+	uint32_t provider;
+	uint32_t ipa;
+	uint32_t size;          /* 0 if invalid (reported) */
+	uint32_t provider_virq; /* 0 if invalid (reported) */
+};
+
+/* One entry of a cell's `interrupts`: a physical SPI, delivered as the same vIRQ. */
+struct sysdesc_irq {
+	uint32_t cell;  /* index into sysdesc.cells */
+	uint32_t pirq;
+	uint32_t index; /* position in the cell's `interrupts` property */
+};
+
 struct sysdesc {
 	uint32_t hyp_mem_base;
 	uint32_t hyp_mem_size;
@@ -54,6 +93,12 @@ struct sysdesc {
 	struct sysdesc_cell cells[MV_BOOT_MAX_CELLS];
 	uint32_t num_regions;
 	struct sysdesc_region regions[MV_BOOT_MAX_REGIONS];
+	uint32_t num_channels;
+	struct sysdesc_channel channels[MV_BOOT_MAX_CHANNELS];
+	uint32_t num_vdevs;
+	struct sysdesc_vdev vdevs[MV_BOOT_MAX_VDEVS];
+	uint32_t num_irqs; /* in description order: by cell, then by entry */
+	struct sysdesc_irq irqs[MV_BOOT_MAX_IRQS];
 };
 
 /*

@@ -91,7 +91,7 @@ void sched_remove(struct sched *s, struct vcpu *v)
 void sched_block_wfi(struct sched *s, struct vcpu *v, uint64_t now)
 {
 	uint64_t deadline = arch_vcpu_vtimer_deadline(v);
-	if (deadline <= now)
+	if (deadline <= now || arch_vcpu_virq_pending(v))
 		return; /* an interrupt is already pending: WFI completes at once */
 	v->state = VCPU_WFI;
 	v->wake_at = deadline;
@@ -112,7 +112,15 @@ void sched_timer_expired(struct sched *s, uint64_t now)
 		v->state = VCPU_READY;
 		v->wake_at = UINT64_MAX;
 		sched_enqueue(s, v);
+		arch_vcpu_vtimer_expired(v);
 	}
+}
+
+void sched_block_vdev(struct sched *s, struct vcpu *v)
+{
+	v->state = VCPU_WAIT_VDEV;
+	s->current = NULL;
+	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 }
 
 void sched_yield(struct sched *s)

@@ -5,6 +5,7 @@
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
 #include <vcpu/vcpu.h>
+#include <vdev/vdev.h>
 
 void vcpu_post_request(struct vcpu *v, uint32_t req)
 {
@@ -27,9 +28,16 @@ enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context)
 	return MV_OK;
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+	vcpu_post_request(v, VCPU_REQ_KICK);
+}
+
 /* Takes `v` off this CPU: out of every queue, its register state discarded. */
 static void vcpu_stop_here(struct sched *s, struct vcpu *v)
 {
+	if (v->state == VCPU_WAIT_VDEV)
+		vdev_cancel(v);
 	sched_remove(s, v);
 	if (s->current == v)
 		s->current = NULL;
@@ -46,6 +54,16 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 	if (req & VCPU_REQ_STOP) {
 		vcpu_stop_here(s, v);
 		cell_vcpu_stopped(v->cell);
+	}
+	if ((req & VCPU_REQ_KICK) && v->state == VCPU_WFI) {
+		sched_remove(s, v);
+		v->state = VCPU_READY;
+		sched_enqueue(s, v);
+	}
+	if ((req & VCPU_REQ_VDEV_DONE) && v->state == VCPU_WAIT_VDEV) {
+		v->vdev_req.done = true; /* applied by the arch once `v` is loaded again */
+		v->state = VCPU_READY;
+		sched_enqueue(s, v);
 	}
 	if ((req & VCPU_REQ_START) && v->state == VCPU_ON_PENDING) {
 		/* A start racing with a stop of the whole cell loses: the cell is going down. */

@@ -36,6 +36,31 @@ void arch_vcpu_set_result(struct vcpu *v, uint32_t r0, uint32_t r1, uint32_t r2,
 /* Reads argument register rN (0..6) of a vCPU. */
 uint32_t arch_vcpu_arg(const struct vcpu *v, unsigned n);
 
+/*
+ * Virtual interrupts (the vGIC). IDs are GIC interrupt IDs: 0-15 SGIs, 16-31 PPIs (27 is
+ * the virtual timer), 32-127 SPIs (doorbells, vdev requests, pass-through devices).
+ */
+struct cell;
+/* Resets the cell's distributor (boot and restart) and maps the GICv2 virtual CPU
+ * interface into its stage-2. Errors: MV_E_NO_MEMORY (stage-2 pool). */
+MV_MUST_CHECK enum mv_status arch_vgic_cell_init(struct cell *c);
+void arch_vgic_cell_reset(struct cell *c);
+/* Gives physical SPI `pirq` to the cell (pass-through), routed to its vCPU 0's CPU. */
+void arch_irq_assign(struct cell *c, uint32_t pirq);
+/* Makes SPI `virq` pending in the cell, on the vCPU its ITARGETSR names. Any CPU. */
+void arch_virq_raise(struct cell *c, uint32_t virq);
+/* True when the vCPU has a vIRQ pending (WFI must not block). `v` is loaded here. */
+bool arch_vcpu_virq_pending(struct vcpu *v);
+/* The vCPU's virtual timer deadline passed while it was not running: raise its PPI. */
+void arch_vcpu_vtimer_expired(struct vcpu *v);
+/* Before entering `v`: moves its pending vIRQs into list registers. */
+void arch_vgic_flush(struct vcpu *v);
+
+/* Finishes a vdev access of `v` (loaded here): writes the loaded value to its register
+ * and steps past the instruction, or makes the access abort. */
+struct vdev_request;
+void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req);
+
 /* Builds the stage-2 tables of an address space; see vmmu.h. */
 MV_MUST_CHECK enum mv_status arch_stage2_init(struct vmmu *m);
 MV_MUST_CHECK enum mv_status arch_stage2_map(struct vmmu *m, struct ipa ipa, struct pa pa,

@@ -17,6 +17,9 @@
  *   | struct mv_boot_header     |
  *   | struct mv_boot_cell [n]   | <- cells_offset
  *   | struct mv_boot_region [m] | <- regions_offset
+ *   | struct mv_boot_channel [] | <- channels_offset
+ *   | struct mv_boot_vdev []    | <- vdevs_offset
+ *   | struct mv_boot_irq []     | <- irqs_offset
  *   | cell images, each 4 KiB   | <- image_offset of each cell
  *   |   aligned                 |
  *   +---------------------------+ <- header + total_size
@@ -40,12 +43,17 @@ struct mv_image_header {
 _Static_assert(sizeof(struct mv_image_header) == 16, "image header layout");
 
 #define MV_BOOT_MAGIC 0x5442564du /* "MVBT" */
-#define MV_BOOT_VERSION 1u
+#define MV_BOOT_VERSION 2u
 
 #define MV_BOOT_MAX_CELLS 16u
 #define MV_BOOT_MAX_VCPUS 8u   /* per cell */
 #define MV_BOOT_MAX_REGIONS 64u /* whole system */
 #define MV_BOOT_NAME_LEN 32u   /* including the terminating NUL */
+#define MV_BOOT_MAX_CHANNELS 32u /* whole system */
+#define MV_BOOT_MAX_VDEVS 16u    /* whole system */
+#define MV_BOOT_MAX_IRQS 64u     /* pass-through interrupts, whole system */
+#define MV_BOOT_FIRST_SPI 32u    /* vIRQ and pass-through IDs are GIC SPIs: 32.. */
+#define MV_BOOT_MAX_VIRQ 127u    /* highest vIRQ ID a cell can be given */
 #define MV_BOOT_ALIGN 4096u
 
 /* Region kinds (mv_boot_region.flags). */
@@ -65,7 +73,12 @@ struct mv_boot_header {
 	uint32_t cells_offset;
 	uint32_t num_regions;
 	uint32_t regions_offset;
-	uint32_t reserved;
+	uint32_t num_channels;
+	uint32_t channels_offset;
+	uint32_t num_vdevs;
+	uint32_t vdevs_offset;
+	uint32_t num_irqs;
+	uint32_t irqs_offset;
 };
 
 struct mv_boot_cell {
@@ -91,7 +104,46 @@ struct mv_boot_region {
 	uint32_t flags; /* MV_REGION_* */
 };
 
-_Static_assert(sizeof(struct mv_boot_header) == 48, "boot header layout");
+/*
+ * A channel joins two cells (ends 0 and 1). Its memory (`size` bytes, two rings of
+ * size / 2: end 0 -> end 1 first, then end 1 -> end 0) is allocated by the microvisor at
+ * boot from the free part of its own memory range (after the payload), zeroed, and mapped
+ * at ipa[e] in cell[e] as normal memory. Notifying from end e raises virq[1 - e] in
+ * cell[1 - e].
+ */
+struct mv_boot_channel {
+	char name[MV_BOOT_NAME_LEN];
+	uint32_t cell[2];
+	uint32_t ipa[2];  /* 4 KiB aligned, no overlap with the end's other regions */
+	uint32_t virq[2]; /* doorbell vIRQ (an SPI ID) raised in each end */
+	uint32_t size;    /* multiple of 8 KiB */
+	uint32_t flags;   /* 0 */
+};
+
+/* A vdev: loads and stores of `consumer` in [ipa, ipa + size) trap and are answered by
+ * `provider`, which gets vIRQ `provider_virq` when requests are queued. */
+struct mv_boot_vdev {
+	char name[MV_BOOT_NAME_LEN];
+	uint32_t consumer;
+	uint32_t provider;
+	uint32_t ipa;  /* 4 KiB aligned window in the consumer's space, no overlap */
+	uint32_t size; /* multiple of 4 KiB, at most 1 MiB */
+	uint32_t provider_virq;
+	uint32_t flags; /* 0 */
+};
+
+/* A physical interrupt (SPI) given to a cell, delivered as vIRQ `virq` (== pirq). */
+struct mv_boot_irq {
+	uint32_t cell;
+	uint32_t pirq;
+	uint32_t virq;
+	uint32_t flags; /* 0 */
+};
+
+_Static_assert(sizeof(struct mv_boot_header) == 68, "boot header layout");
+_Static_assert(sizeof(struct mv_boot_channel) == 64, "boot channel layout");
+_Static_assert(sizeof(struct mv_boot_vdev) == 56, "boot vdev layout");
+_Static_assert(sizeof(struct mv_boot_irq) == 16, "boot irq layout");
 _Static_assert(sizeof(struct mv_boot_cell) == 84, "boot cell layout");
 _Static_assert(sizeof(struct mv_boot_region) == 16, "boot region layout");
 _Static_assert(offsetof(struct mv_boot_cell, vcpu_pcpu) == 76, "boot cell layout");

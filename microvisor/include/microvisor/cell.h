@@ -8,6 +8,13 @@
 #include <microvisor/types.h>
 #include <vcpu/vcpu.h>
 #include <vmmu/vmmu.h>
+#include <arch/cell_arch.h>
+
+#define CELL_MAX_CHANNELS 8u
+#define CELL_MAX_VDEVS 4u
+
+struct channel;
+struct vdev;
 
 enum cell_state {
 	CELL_RUNNING,
@@ -29,6 +36,11 @@ struct cell {
 	struct vmmu vmmu;
 	struct vcpu *vcpus;          /* num_vcpus entries */
 	uint32_t num_vcpus;
+	struct channel *channels[CELL_MAX_CHANNELS]; /* this cell's channels, cell-local order */
+	uint32_t num_channels;
+	struct vdev *vdevs[CELL_MAX_VDEVS];       /* vdevs it provides, cell-local order */
+	uint32_t num_vdevs;
+	struct cell_arch arch;       /* the emulated GIC distributor */
 	char line[CELL_LINE_MAX];    /* debug console line being assembled */
 	uint32_t line_len;
 	volatile uint32_t line_lock;

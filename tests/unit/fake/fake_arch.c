@@ -89,3 +89,6 @@ enum mv_status arch_stage2_map(struct vmmu *m, struct ipa ipa, struct pa pa, uin
 {
 	return lpae_map(m->arch.root, ipa.bits, pa.bits, size, lpae_stage2_attrs(flags), pagepool_alloc);
 }
+
+bool arch_vcpu_virq_pending(struct vcpu *v) { return v->arch.virq_pending != 0; }
+void arch_vcpu_vtimer_expired(struct vcpu *v) { v->arch.vtimer_fired++; }

@@ -82,10 +82,39 @@ static const struct mv_boot_region regions[] = {
 	{ 0x1c090000, 0x1c090000, 0x00001000, MV_REGION_DEVICE },
 	{ 0x80000000, 0x81000000, 0x01000000, MV_REGION_RAM },
 	{ 0x1c0a0000, 0x1c0a0000, 0x00001000, MV_REGION_DEVICE },
-	{ 0x2c000000, 0x2c000000, 0x00002000, MV_REGION_DEVICE },
+	{ 0x1c0b0000, 0x1c0b0000, 0x00002000, MV_REGION_DEVICE },
 	{ 0x40000000, 0x80800000, 0x00001000, MV_REGION_RAM },
 };
 #define NUM_REGIONS (sizeof(regions) / sizeof(regions[0]))
+
+/* In description order, not sorted by name; flags are 0, names padded with zeros. */
+static const struct mv_boot_channel channels[] = {
+	{ "net", { 0, 1 }, { 0x10100000, 0x90000000 }, { 40, 41 }, 0x4000, 0 },
+	{ "log", { 1, 2 }, { 0x90010000, 0x40100000 }, { 42, 40 }, 0x2000, 0 },
+};
+#define NUM_CHANNELS (sizeof(channels) / sizeof(channels[0]))
+
+static const struct mv_boot_vdev vdevs[] = {
+	{ "blk", 1, 0, 0x1c200000, 0x00100000, 39, 0 },
+};
+#define NUM_VDEVS (sizeof(vdevs) / sizeof(vdevs[0]))
+
+/* One record per entry of each cell's `interrupts`, by cell; the vIRQ is the SPI ID. */
+static const struct mv_boot_irq irqs[] = {
+	{ 0, 37, 37, 0 },
+	{ 0, 38, 38, 0 },
+	{ 1, 44, 44, 0 },
+};
+#define NUM_IRQS (sizeof(irqs) / sizeof(irqs[0]))
+
+/* The tables, each after the one before (all their sizes are multiples of 4). */
+#define CELLS_AT sizeof(struct mv_boot_header)
+#define REGIONS_AT (CELLS_AT + NUM_CELLS * sizeof(struct mv_boot_cell))
+#define CHANNELS_AT (REGIONS_AT + NUM_REGIONS * sizeof(struct mv_boot_region))
+#define VDEVS_AT (CHANNELS_AT + NUM_CHANNELS * sizeof(struct mv_boot_channel))
+#define IRQS_AT (VDEVS_AT + NUM_VDEVS * sizeof(struct mv_boot_vdev))
+#define TABLES_END (IRQS_AT + NUM_IRQS * sizeof(struct mv_boot_irq))
+_Static_assert(TABLES_END == 664, "tables of good.dts");
 
 static uint8_t pattern(uint32_t seed, size_t i)
 {
@@ -206,11 +235,15 @@ static void check_header(const uint8_t *payload)
 	CHECK_EQ(h.hyp_mem_size, 0x00400000u);
 	CHECK_EQ(h.num_pcpus, 4);
 	CHECK_EQ(h.num_cells, NUM_CELLS);
-	CHECK_EQ(h.cells_offset, sizeof(struct mv_boot_header));
+	CHECK_EQ(h.cells_offset, CELLS_AT);
 	CHECK_EQ(h.num_regions, NUM_REGIONS);
-	CHECK_EQ(h.regions_offset,
-		 sizeof(struct mv_boot_header) + NUM_CELLS * sizeof(struct mv_boot_cell));
-	CHECK_EQ(h.reserved, 0);
+	CHECK_EQ(h.regions_offset, REGIONS_AT);
+	CHECK_EQ(h.num_channels, NUM_CHANNELS);
+	CHECK_EQ(h.channels_offset, CHANNELS_AT);
+	CHECK_EQ(h.num_vdevs, NUM_VDEVS);
+	CHECK_EQ(h.vdevs_offset, VDEVS_AT);
+	CHECK_EQ(h.num_irqs, NUM_IRQS);
+	CHECK_EQ(h.irqs_offset, IRQS_AT);
 }
 
 static void check_cell(const uint8_t *payload, uint32_t i)
@@ -219,7 +252,7 @@ static void check_cell(const uint8_t *payload, uint32_t i)
 	struct mv_boot_cell c;
 	char name[MV_BOOT_NAME_LEN] = { 0 };
 
-	memcpy(&c, payload + sizeof(struct mv_boot_header) + i * sizeof(c), sizeof(c));
+	memcpy(&c, payload + CELLS_AT + i * sizeof(c), sizeof(c));
 	memcpy(name, e->name, strlen(e->name));
 	CHECK(memcmp(c.name, name, sizeof(name)) == 0);
 	CHECK_EQ(c.image_offset, e->image_offset);
@@ -246,16 +279,56 @@ static void check_cell(const uint8_t *payload, uint32_t i)
 
 static void check_region(const uint8_t *payload, uint32_t i)
 {
-	uint32_t at = (uint32_t)(sizeof(struct mv_boot_header) +
-				 NUM_CELLS * sizeof(struct mv_boot_cell) +
-				 i * sizeof(struct mv_boot_region));
 	struct mv_boot_region r;
 
-	memcpy(&r, payload + at, sizeof(r));
+	memcpy(&r, payload + REGIONS_AT + i * sizeof(r), sizeof(r));
 	CHECK_EQ(r.ipa, regions[i].ipa);
 	CHECK_EQ(r.pa, regions[i].pa);
 	CHECK_EQ(r.size, regions[i].size);
 	CHECK_EQ(r.flags, regions[i].flags);
+}
+
+/* The records are compared whole: names, padding and flags included. */
+static void check_channel(const uint8_t *payload, uint32_t i)
+{
+	struct mv_boot_channel c;
+
+	memcpy(&c, payload + CHANNELS_AT + i * sizeof(c), sizeof(c));
+	CHECK(memcmp(c.name, channels[i].name, sizeof(c.name)) == 0);
+	for (uint32_t e = 0; e < 2; e++) {
+		CHECK_EQ(c.cell[e], channels[i].cell[e]);
+		CHECK_EQ(c.ipa[e], channels[i].ipa[e]);
+		CHECK_EQ(c.virq[e], channels[i].virq[e]);
+	}
+	CHECK_EQ(c.size, channels[i].size);
+	CHECK_EQ(c.flags, 0);
+	CHECK(memcmp(&c, &channels[i], sizeof(c)) == 0);
+}
+
+static void check_vdev(const uint8_t *payload, uint32_t i)
+{
+	struct mv_boot_vdev v;
+
+	memcpy(&v, payload + VDEVS_AT + i * sizeof(v), sizeof(v));
+	CHECK(memcmp(v.name, vdevs[i].name, sizeof(v.name)) == 0);
+	CHECK_EQ(v.consumer, vdevs[i].consumer);
+	CHECK_EQ(v.provider, vdevs[i].provider);
+	CHECK_EQ(v.ipa, vdevs[i].ipa);
+	CHECK_EQ(v.size, vdevs[i].size);
+	CHECK_EQ(v.provider_virq, vdevs[i].provider_virq);
+	CHECK_EQ(v.flags, 0);
+	CHECK(memcmp(&v, &vdevs[i], sizeof(v)) == 0);
+}
+
+static void check_irq(const uint8_t *payload, uint32_t i)
+{
+	struct mv_boot_irq q;
+
+	memcpy(&q, payload + IRQS_AT + i * sizeof(q), sizeof(q));
+	CHECK_EQ(q.cell, irqs[i].cell);
+	CHECK_EQ(q.pirq, irqs[i].pirq);
+	CHECK_EQ(q.virq, irqs[i].virq);
+	CHECK_EQ(q.flags, 0);
 }
 
 /* Bytes in [from, to) that belong to no table and no image must be zero. */
@@ -272,9 +345,6 @@ static void check_zero(const uint8_t *buf, size_t from, size_t to)
 static void check_image(const uint8_t *img, size_t size, const uint8_t *microvisor)
 {
 	const uint8_t *payload = img + PAYLOAD_AT;
-	size_t tables_end = sizeof(struct mv_boot_header) +
-			    NUM_CELLS * sizeof(struct mv_boot_cell) +
-			    NUM_REGIONS * sizeof(struct mv_boot_region);
 
 	CHECK_EQ(size, PAYLOAD_AT + TOTAL_SIZE);
 	if (size != PAYLOAD_AT + TOTAL_SIZE)
@@ -291,7 +361,13 @@ static void check_image(const uint8_t *img, size_t size, const uint8_t *microvis
 		check_cell(payload, i);
 	for (uint32_t i = 0; i < NUM_REGIONS; i++)
 		check_region(payload, i);
-	check_zero(payload, tables_end, cells[0].image_offset);
+	for (uint32_t i = 0; i < NUM_CHANNELS; i++)
+		check_channel(payload, i);
+	for (uint32_t i = 0; i < NUM_VDEVS; i++)
+		check_vdev(payload, i);
+	for (uint32_t i = 0; i < NUM_IRQS; i++)
+		check_irq(payload, i);
+	check_zero(payload, TABLES_END, cells[0].image_offset);
 	for (uint32_t i = 0; i + 1 < NUM_CELLS; i++)
 		check_zero(payload, cells[i].image_offset + cells[i].size,
 			   cells[i + 1].image_offset);

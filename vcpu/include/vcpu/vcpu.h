@@ -7,6 +7,7 @@
 #include <arch/vcpu_arch.h>
 
 struct cell;
+struct vdev;
 
 /*
  * vCPU states. Only the physical CPU a vCPU is pinned to changes READY, RUNNING and WFI;
@@ -23,11 +24,32 @@ enum vcpu_state {
 	VCPU_READY,
 	VCPU_RUNNING,
 	VCPU_WFI,
+	VCPU_WAIT_VDEV, /* blocked on a vdev access until its provider completes it */
 };
 
 /* Requests posted to a vCPU by other CPUs, handled on its own CPU's exit path. */
 #define VCPU_REQ_START (1u << 0)
 #define VCPU_REQ_STOP (1u << 1)
+#define VCPU_REQ_KICK (1u << 2)      /* a vIRQ became pending: wake from WFI */
+#define VCPU_REQ_VDEV_DONE (1u << 3) /* its vdev access was completed */
+
+/* A trapped access to a vdev window, from the consumer's syndrome (HSR ISS). */
+struct vdev_request {
+	struct vdev *vdev;
+	uint32_t offset;   /* within the window */
+	uint32_t size;     /* 1, 2 or 4 bytes */
+	uint32_t value;    /* stored value, or the loaded one once completed */
+	uint32_t srt;      /* register transferred */
+	uint32_t tag;      /* names the request to the provider */
+	uint32_t far;      /* faulting virtual address, for an abort */
+	uint32_t insn_len; /* 2 or 4: how far to step past the access */
+	bool write;
+	bool sign_extend;
+	bool taken;        /* handed to the provider by MV_CALL_VDEV_GET */
+	bool abort;        /* completion: make the access abort */
+	bool done;         /* completed: apply when the vCPU is next loaded */
+	struct vcpu *next; /* vdev queue link */
+};
 
 struct vcpu {
 	struct vcpu_arch arch;       /* first: the vectors save the guest frame at offset 0 */
@@ -42,6 +64,8 @@ struct vcpu {
 	uint64_t slice_ticks;        /* round-robin slice, counter ticks */
 	uint64_t wake_at;            /* WFI wake-up time (counter), UINT64_MAX = none */
 	struct vcpu *rq_next;        /* run queue or sleeper list link */
+	struct vdev_request vdev_req; /* valid in VCPU_WAIT_VDEV */
+	uint32_t id;                 /* index in the system's vCPU array */
 };
 
 /* Per-physical-CPU scheduler state. Touched only by its own CPU, except `pending`.
@@ -95,6 +119,10 @@ void vcpu_post_request(struct vcpu *v, uint32_t req);
 MV_MUST_CHECK enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context);
 /* PSCI CPU_OFF: the calling vCPU `v`, current on this CPU, turns itself off. */
 void vcpu_off_self(struct sched *s, struct vcpu *v);
+/* A vIRQ became pending for `v`: wake it if it waits in WFI. Callable from any CPU. */
+void vcpu_kick(struct vcpu *v);
+/* The current vCPU `v` blocks until vcpu_post_request(v, VCPU_REQ_VDEV_DONE). */
+void sched_block_vdev(struct sched *s, struct vcpu *v);
 /* Handles `v`'s pending requests on its own CPU. */
 void vcpu_handle_requests(struct sched *s, struct vcpu *v);
 

@@ -61,4 +61,30 @@ static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t v)
 	return cur;
 }
 
+static inline uint32_t atomic_and(volatile uint32_t *p, uint32_t bits)
+{
+	uint32_t cur, fail;
+	atomic_barrier();
+	do {
+		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
+		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(cur & bits) : "memory");
+	} while (fail);
+	atomic_barrier();
+	return cur;
+}
+
+/* A test-and-set spinlock: held only for a few dozen instructions, never across a
+ * guest entry, so fairness does not matter. */
+static inline void spin_lock(volatile uint32_t *lock)
+{
+	while (atomic_xchg(lock, 1))
+		;
+}
+
+static inline void spin_unlock(volatile uint32_t *lock)
+{
+	atomic_barrier();
+	*lock = 0;
+}
+
 #endif

@@ -41,6 +41,22 @@ void gic_init_cpu(void);
 void gic_handle_irqs(void);
 void gic_send_sgi(unsigned pcpu, unsigned sgi);
 
+/* The vGIC's arch-internal side (vgic.c). */
+struct vgic_cpu;
+void vgic_save(struct vgic_cpu *g);
+void vgic_restore(const struct vgic_cpu *g);
+void vgic_vcpu_reset(struct vgic_cpu *g);
+void vgic_vtimer_irq(struct vcpu *v);
+/* Emulates a guest access to its GICD page; false if `ipa` is not in it. */
+bool vgic_mmio(struct vcpu *v, uint32_t ipa, uint32_t size, bool write, uint32_t *value);
+struct cell;
+void gic_route_spi(uint32_t pirq, struct cell *owner, unsigned pcpu);
+void gic_deactivate(uint32_t pirq);
+
+/* Guest general registers by number, honouring the banked SP and LR of its mode. */
+uint32_t guest_reg_read(const struct vcpu *v, uint32_t n);
+void guest_reg_write(struct vcpu *v, uint32_t n, uint32_t val);
+
 /* Exceptions injected into the guest (inject.c), ARM ARM B1.8. */
 void inject_undef(struct vcpu *v, uint32_t hsr);
 void inject_data_abort(struct vcpu *v, uint32_t far, bool write);

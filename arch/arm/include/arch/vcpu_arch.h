@@ -56,8 +56,24 @@ struct arch_vtimer {
 	uint32_t pad;
 };
 
+#define VGIC_NUM_IRQS 128u /* vIRQ IDs 0..127: SGIs, PPIs and SPIs 32..127 */
+#define VGIC_WORDS (VGIC_NUM_IRQS / 32u)
+#define VGIC_NUM_LRS_MAX 16u
+
+/* The virtual CPU interface of one vCPU (GIC architecture spec IHI 0048B, 5.3). */
+struct vgic_cpu {
+	volatile uint32_t pending[VGIC_WORDS]; /* raised, not yet in a list register */
+	volatile uint32_t dirty;               /* pending changed: refill list registers */
+	uint32_t enabled_private;              /* GICD_ISENABLER0 (SGIs and PPIs) */
+	uint8_t priority_private[32];          /* GICD_IPRIORITYR0-7 */
+	uint8_t sgi_source[16];                /* requesting vCPU of each pending SGI */
+	uint32_t lr[VGIC_NUM_LRS_MAX];         /* saved GICH_LRn while switched out */
+	uint32_t hcr, vmcr, apr;
+};
+
 struct vcpu_arch {
 	struct arch_regs regs; /* first: see struct vcpu */
+	struct vgic_cpu vgic;
 	struct arch_banked banked;
 	struct arch_cp15 cp15;
 	struct arch_vtimer vtimer;

@@ -52,12 +52,50 @@
  *                       Kept until the console cell exists; output is line-buffered per
  *                       cell and prefixed with the cell's name.
  * MV_CALL_YIELD         () -> r0 = MV_OK. Gives up the rest of the time slice.
+ *
+ * Channels are numbered per cell, 0..MV_INFO_NUM_CHANNELS-1, in system-description order.
+ * MV_CALL_CHANNEL_INFO  (r1 = channel) -> r0 = status, r1 = IPA of the shared memory,
+ *                       r2 = its size in bytes (both rings), r3 = MV_CHANNEL_INFO_*:
+ *                       this end's doorbell vIRQ and which end the caller is. End 0
+ *                       transmits on the first ring (bytes 0..size/2-1), end 1 on the
+ *                       second. Errors: MV_E_INVALID_PARAMETERS (no such channel).
+ * MV_CALL_CHANNEL_NOTIFY (r1 = channel) -> r0 = status. Raises the peer's doorbell vIRQ.
+ *                       Errors: MV_E_INVALID_PARAMETERS, MV_E_DENIED (peer stopped).
+ *
+ * vdevs are numbered per provider cell, 0..MV_INFO_NUM_VDEVS-1.
+ * MV_CALL_VDEV_GET      (r1 = vdev) -> r0 = status, r1 = tag, r2 = MV_VDEV_ACCESS_*
+ *                       (offset in the window, size, direction), r3 = value stored (for
+ *                       writes). MV_E_NOT_PRESENT when no request is queued.
+ * MV_CALL_VDEV_COMPLETE (r1 = vdev, r2 = tag, r3 = value loaded (for reads),
+ *                       r4 = 0 to complete or 1 to make the access abort)
+ *                       -> r0 = status. Errors: MV_E_INVALID_PARAMETERS (no such vdev,
+ *                       r4 > 1), MV_E_NOT_PRESENT (the tag names no request handed out
+ *                       and still pending: never issued, already completed, or its
+ *                       consumer was stopped meanwhile).
+ * MV_CALL_VDEV_INFO     (r1 = vdev) -> r0 = status, r1 = window size in bytes,
+ *                       r2 = the provider's request vIRQ, r3 = consumer cell ID.
  */
 #define MV_CALL_ABI_VERSION 0x86000000u
 #define MV_CALL_CELL_INFO 0x86000001u
 #define MV_CALL_DEBUG_WRITE 0x86000002u
 #define MV_CALL_YIELD 0x86000003u
-#define MV_CALL_COUNT 4u /* function numbers 0..MV_CALL_COUNT-1 are defined */
+#define MV_CALL_CHANNEL_INFO 0x86000004u
+#define MV_CALL_CHANNEL_NOTIFY 0x86000005u
+#define MV_CALL_VDEV_GET 0x86000006u
+#define MV_CALL_VDEV_COMPLETE 0x86000007u
+#define MV_CALL_VDEV_INFO 0x86000008u
+#define MV_CALL_COUNT 9u /* function numbers 0..MV_CALL_COUNT-1 are defined */
+
+/* MV_CALL_CHANNEL_INFO r3. */
+#define MV_CHANNEL_INFO_VIRQ(r3) ((r3) & 0x3ffu)
+#define MV_CHANNEL_INFO_END(r3) (((r3) >> 31) & 1u)
+
+/* MV_CALL_VDEV_GET r2: offset within the window, access size in bytes (1, 2 or 4), write. */
+#define MV_VDEV_ACCESS_OFFSET(r2) ((r2) & 0xfffffu)
+#define MV_VDEV_ACCESS_SIZE(r2) (((r2) >> 24) & 0x7u)
+#define MV_VDEV_ACCESS_WRITE(r2) (((r2) >> 31) & 1u)
+#define MV_VDEV_ACCESS(offset, size, write) \
+	(((offset) & 0xfffffu) | (((size) & 0x7u) << 24) | ((write) ? 0x80000000u : 0u))
 
 /* Standard hypervisor-UID call of the vendor range (SMCCC 2.5 section 6.2). */
 #define MV_CALL_VENDOR_HYP_UID 0x8600FF01u
@@ -73,7 +111,9 @@
 #define MV_INFO_PCPU_ID 4u     /* physical CPU the calling vCPU is pinned to */
 #define MV_INFO_RESET_COUNT 5u /* how many times the cell was restarted */
 #define MV_INFO_PRIORITY 6u    /* scheduling priority of the cell (higher runs first) */
-#define MV_INFO_COUNT 7u
+#define MV_INFO_NUM_CHANNELS 7u /* channels this cell is an end of */
+#define MV_INFO_NUM_VDEVS 8u   /* vdevs this cell provides */
+#define MV_INFO_COUNT 9u
 
 /*
  * One status enum for every value returned to guests. The negative values up to -9 are

@@ -24,4 +24,18 @@ static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t v)
 	return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST);
 }
 
+static inline uint32_t atomic_and(volatile uint32_t *p, uint32_t bits)
+{
+	return __atomic_fetch_and(p, bits, __ATOMIC_SEQ_CST);
+}
+static inline void spin_lock(volatile uint32_t *lock)
+{
+	while (atomic_xchg(lock, 1))
+		;
+}
+static inline void spin_unlock(volatile uint32_t *lock)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_SEQ_CST);
+}
+
 #endif
