@@ -126,8 +126,8 @@ void gic_handle_irqs(void)
 			sysreg_write_cnthp_ctl(0); /* level-triggered: quiet it until re-armed */
 		else if (id == PPI_VTIMER)
 			vgic_vtimer_irq(s->loaded);
-		else if (id == PPI_MAINTENANCE && s->loaded)
-			s->loaded->arch.vgic.dirty = 1; /* list registers drained: refill */
+		else if (id == PPI_MAINTENANCE)
+			vgic_maintenance(s->loaded);
 		else if (id != SGI_RESCHEDULE)
 			log_printf("microvisor: unexpected interrupt %u\n", id);
 		atomic_or(&s->pending, SCHED_PENDING_RESCHED);

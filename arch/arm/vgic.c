@@ -168,6 +168,15 @@ void arch_vgic_flush(struct vcpu *v)
 	gich_write(GICH_HCR, hcr);
 }
 
+/* Underflow maintenance interrupt: list registers drained. It is level-triggered, so UIE
+ * goes off now; the refill on the way back to the guest sets it again if needed. */
+void vgic_maintenance(struct vcpu *v)
+{
+	gich_write(GICH_HCR, gich_read(GICH_HCR) & ~GICH_HCR_UIE);
+	if (v)
+		v->arch.vgic.dirty = 1;
+}
+
 bool arch_vcpu_virq_pending(struct vcpu *v)
 {
 	uint32_t listed[VGIC_WORDS] = { 0 };

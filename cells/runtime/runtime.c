@@ -142,6 +142,10 @@ uint32_t cell_fault(uint32_t kind, uint32_t pc);
 uint32_t cell_fault(uint32_t kind, uint32_t pc)
 {
 	struct cell_fault f = { .kind = kind, .pc = pc };
+	if (kind == CELL_FAULT_IRQ) {
+		irq_dispatch();
+		return pc; /* the interrupted instruction */
+	}
 	if (kind == CELL_FAULT_DABT) {
 		__asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(f.far));
 		__asm__ volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(f.fsr));

@@ -54,6 +54,52 @@ static const char *check_cell(const struct mv_boot_header *h, const struct mv_bo
 	return "cell image does not fit in a RAM region";
 }
 
+static bool virq_ok(uint32_t virq)
+{
+	return virq >= MV_BOOT_FIRST_SPI && virq <= MV_BOOT_MAX_VIRQ;
+}
+
+/* Offset and count of a table of `size`-byte records, inside the boot table. */
+static bool table_ok(const struct mv_boot_header *h, uint32_t offset, uint32_t n, uint32_t size,
+		     uint32_t max)
+{
+	return n <= max && offset % 4 == 0 && offset <= h->total_size &&
+	       n * size <= h->total_size - offset;
+}
+
+static const char *check_links(const struct mv_boot_header *h)
+{
+	const uint8_t *base = (const uint8_t *)h;
+	if (!table_ok(h, h->channels_offset, h->num_channels, sizeof(struct mv_boot_channel),
+		      MV_BOOT_MAX_CHANNELS) ||
+	    !table_ok(h, h->vdevs_offset, h->num_vdevs, sizeof(struct mv_boot_vdev), MV_BOOT_MAX_VDEVS) ||
+	    !table_ok(h, h->irqs_offset, h->num_irqs, sizeof(struct mv_boot_irq), MV_BOOT_MAX_IRQS))
+		return "channel, vdev or interrupt table out of bounds";
+	const struct mv_boot_channel *ch = (const void *)(base + h->channels_offset);
+	for (uint32_t i = 0; i < h->num_channels; i++)
+		if (ch[i].cell[0] >= h->num_cells || ch[i].cell[1] >= h->num_cells ||
+		    ch[i].cell[0] == ch[i].cell[1] || !is_aligned(ch[i].ipa[0] | ch[i].ipa[1], PAGE_SIZE) ||
+		    ch[i].size == 0 || !is_aligned(ch[i].size, 2 * PAGE_SIZE) || !virq_ok(ch[i].virq[0]) ||
+		    !virq_ok(ch[i].virq[1]) || strnlen(ch[i].name, MV_BOOT_NAME_LEN) == MV_BOOT_NAME_LEN)
+			return "invalid channel";
+	const struct mv_boot_vdev *vd = (const void *)(base + h->vdevs_offset);
+	for (uint32_t i = 0; i < h->num_vdevs; i++)
+		if (vd[i].consumer >= h->num_cells || vd[i].provider >= h->num_cells ||
+		    vd[i].consumer == vd[i].provider || !is_aligned(vd[i].ipa | vd[i].size, PAGE_SIZE) ||
+		    vd[i].size == 0 || vd[i].size > 0x100000u || !virq_ok(vd[i].provider_virq) ||
+		    strnlen(vd[i].name, MV_BOOT_NAME_LEN) == MV_BOOT_NAME_LEN)
+			return "invalid vdev";
+	const struct mv_boot_irq *irq = (const void *)(base + h->irqs_offset);
+	for (uint32_t i = 0; i < h->num_irqs; i++) {
+		if (irq[i].cell >= h->num_cells || !virq_ok(irq[i].pirq) || irq[i].virq != irq[i].pirq)
+			return "invalid pass-through interrupt";
+		for (uint32_t j = 0; j < i; j++)
+			if (irq[j].pirq == irq[i].pirq)
+				return "pass-through interrupt given twice";
+	}
+	return NULL;
+}
+
 const char *boot_table_check(const struct mv_boot_header *h, uint32_t available, uint32_t max_pcpus)
 {
 	if (available < sizeof(*h) || h->magic != MV_BOOT_MAGIC)
@@ -97,5 +143,5 @@ const char *boot_table_check(const struct mv_boot_header *h, uint32_t available,
 	}
 	if (vcpus > CONFIG_MAX_VCPUS)
 		return "more vCPUs than CONFIG_MAX_VCPUS";
-	return NULL;
+	return check_links(h);
 }

@@ -24,6 +24,21 @@ static struct mv_boot_region *region(unsigned i)
 	return (struct mv_boot_region *)(t.bytes + t.h.regions_offset) + i;
 }
 
+static struct mv_boot_channel *channel(void)
+{
+	return (struct mv_boot_channel *)(t.bytes + t.h.channels_offset);
+}
+
+static struct mv_boot_vdev *vdev(void)
+{
+	return (struct mv_boot_vdev *)(t.bytes + t.h.vdevs_offset);
+}
+
+static struct mv_boot_irq *irq(void)
+{
+	return (struct mv_boot_irq *)(t.bytes + t.h.irqs_offset);
+}
+
 static void seal(void)
 {
 	t.h.checksum = 0;
@@ -37,7 +52,9 @@ static void build(void)
 		.magic = MV_BOOT_MAGIC, .version = MV_BOOT_VERSION,
 		.header_size = sizeof(struct mv_boot_header), .total_size = TABLE_BYTES,
 		.hyp_mem_base = 0x80000000u, .hyp_mem_size = 0x01000000u, .num_pcpus = 2,
-		.num_cells = 2, .cells_offset = 64, .num_regions = 3, .regions_offset = 512,
+		.num_cells = 2, .cells_offset = 128, .num_regions = 3, .regions_offset = 512,
+		.num_channels = 1, .channels_offset = 640, .num_vdevs = 1, .vdevs_offset = 768,
+		.num_irqs = 1, .irqs_offset = 896,
 	};
 	const struct mv_boot_cell a = {
 		.name = "a", .image_offset = 0x1000, .image_size = 0x100, .load_ipa = 0x80000000u,
@@ -54,6 +71,11 @@ static void build(void)
 	*region(0) = (struct mv_boot_region){ 0x80000000u, 0x81000000u, 0x200000u, MV_REGION_RAM };
 	*region(1) = (struct mv_boot_region){ 0x1c090000u, 0x1c090000u, 0x1000u, MV_REGION_DEVICE };
 	*region(2) = (struct mv_boot_region){ 0x80000000u, 0x81200000u, 0x200000u, MV_REGION_RAM };
+	*channel() = (struct mv_boot_channel){ .name = "net", .cell = { 0, 1 },
+		.ipa = { 0x90000000u, 0x90000000u }, .virq = { 40, 41 }, .size = 0x4000 };
+	*vdev() = (struct mv_boot_vdev){ .name = "uart", .consumer = 0, .provider = 1,
+		.ipa = 0x1c0a0000u, .size = 0x1000, .provider_virq = 42 };
+	*irq() = (struct mv_boot_irq){ .cell = 1, .pirq = 37, .virq = 37 };
 	seal();
 }
 
@@ -83,7 +105,7 @@ int main(void)
 	t.bytes[0x1800] ^= 1; /* image byte flipped after sealing */
 	CHECK(refused(check(), "checksum"));
 	CHECK(refused(VERDICT(t.h.magic = 0), "magic"));
-	CHECK(refused(VERDICT(t.h.version = 2), "version"));
+	CHECK(refused(VERDICT(t.h.version = MV_BOOT_VERSION + 1), "version"));
 	CHECK(refused(VERDICT(t.h.total_size = TABLE_BYTES + 4), "size"));
 	CHECK(refused(VERDICT(t.h.num_pcpus = 5), "CPU count"));
 	CHECK(refused(VERDICT(t.h.num_cells = 0), "counts"));
@@ -105,5 +127,17 @@ int main(void)
 	CHECK(refused(VERDICT(cell(1)->entry_ipa = 0x80002000u), "entry"));
 	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x801fff80u), "does not fit"));
 	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x1c090000u), "does not fit"));
+	CHECK(refused(VERDICT(channel()->cell[1] = 0), "channel"));
+	CHECK(refused(VERDICT(channel()->cell[1] = 2), "channel"));
+	CHECK(refused(VERDICT(channel()->size = 0x1000), "channel"));
+	CHECK(refused(VERDICT(channel()->virq[1] = 128), "channel"));
+	CHECK(refused(VERDICT(channel()->ipa[0] = 0x90000800u), "channel"));
+	CHECK(refused(VERDICT(vdev()->provider = 0), "vdev"));
+	CHECK(refused(VERDICT(vdev()->size = 0x200000u), "vdev"));
+	CHECK(refused(VERDICT(vdev()->provider_virq = 31), "vdev"));
+	CHECK(refused(VERDICT(irq()->virq = 38), "interrupt"));
+	CHECK(refused(VERDICT(irq()->cell = 5), "interrupt"));
+	CHECK(refused(VERDICT((t.h.num_irqs = 2, irq()[1] = irq()[0])), "given twice"));
+	CHECK(refused(VERDICT(t.h.vdevs_offset = TABLE_BYTES - 8), "table out of bounds"));
 	return check_exit("test_boot_table");
 }

@@ -92,11 +92,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/* dtc's own diagnostics go straight to our stderr: they already name the line. */
+/*
+ * dtc's own diagnostics go straight to our stderr: they already name the line. Its checks
+ * of hardware-description conventions that `reg` and `interrupts` set off (#address-cells,
+ * unit addresses, interrupt-parent) do not apply to a system description, so they are off.
+ */
 static int run_dtc(const char *dtc, const char *dts, const char *dtb)
 {
-	char *args[] = { (char *)dtc, "-I", "dts", "-O", "dtb", "-o", (char *)dtb, (char *)dts,
-			 NULL };
+	char *args[] = { (char *)dtc, "-I", "dts", "-O", "dtb",
+			 "-W", "no-reg_format", "-W", "no-unit_address_vs_reg",
+			 "-W", "no-avoid_default_addr_size", "-W", "no-interrupts_property",
+			 "-o", (char *)dtb, (char *)dts, NULL };
 	pid_t pid;
 	int status;
 	int err = posix_spawnp(&pid, dtc, NULL, NULL, args, environ);

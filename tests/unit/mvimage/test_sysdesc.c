@@ -94,7 +94,9 @@ static void write_file(const char *name, const void *data, size_t size)
 static struct image_blob compile(const char *dts)
 {
 	char dtb[4096];
-	char *argv[] = { (char *)dtc, "-I", "dts", "-O", "dtb", "-o", dtb, (char *)dts, NULL };
+	char *argv[] = { (char *)dtc, "-I", "dts", "-O", "dtb", "-W", "no-reg_format",
+			 "-W", "no-unit_address_vs_reg", "-W", "no-avoid_default_addr_size",
+			 "-W", "no-interrupts_property", "-o", dtb, (char *)dts, NULL };
 	struct image_blob b;
 	pid_t pid;
 	int status;
@@ -175,6 +177,46 @@ static void test_good_model(const char *good)
 		CHECK_EQ(min->vcpu_pcpu[v], 0);
 }
 
+/* Channels, vdevs and pass-through interrupts of good.dts; its cells have labels, so dtc
+ * gave them `phandle` properties, which parse_good() found no fault with. */
+static void test_good_links(const char *good)
+{
+	static struct sysdesc sd;
+	const struct sysdesc_channel *net = &sd.channels[0], *log = &sd.channels[1];
+	const struct sysdesc_vdev *blk = &sd.vdevs[0];
+
+	parse_good(good, &sd);
+	CHECK_EQ(sd.num_channels, 2);
+	CHECK_STR(net->name, "net");
+	CHECK_STR(net->path, "/channels/net");
+	CHECK_EQ(net->cell[0], 0);
+	CHECK_EQ(net->cell[1], 1);
+	CHECK_EQ(net->ipa[0], 0x10100000u);
+	CHECK_EQ(net->ipa[1], 0x90000000u);
+	CHECK_EQ(net->virq[0], 40);
+	CHECK_EQ(net->virq[1], 41);
+	CHECK_EQ(net->size, 0x4000);
+	CHECK_STR(log->name, "log");
+	CHECK_EQ(log->cell[0], 1);
+	CHECK_EQ(log->cell[1], 2);
+	CHECK_EQ(sd.num_vdevs, 1);
+	CHECK_STR(blk->name, "blk");
+	CHECK_STR(blk->path, "/vdevs/blk");
+	CHECK_EQ(blk->consumer, 1);
+	CHECK_EQ(blk->provider, 0);
+	CHECK_EQ(blk->ipa, 0x1c200000u);
+	CHECK_EQ(blk->size, 0x00100000u);
+	CHECK_EQ(blk->provider_virq, 39);
+	CHECK_EQ(sd.num_irqs, 3);
+	CHECK_EQ(sd.irqs[0].cell, 0);
+	CHECK_EQ(sd.irqs[0].pirq, 37);
+	CHECK_EQ(sd.irqs[1].pirq, 38);
+	CHECK_EQ(sd.irqs[1].index, 1);
+	CHECK_EQ(sd.irqs[2].cell, 1);
+	CHECK_EQ(sd.irqs[2].pirq, 44);
+	CHECK_EQ(sd.irqs[2].index, 0);
+}
+
 static const char multi_dts[] =
 	"/dts-v1/;\n"
 	"/ {\n"
@@ -205,24 +247,119 @@ static const char multi_errors[] =
 	"multi.dts: /cells/b: memory: region 0 overlaps /cells/a memory region 0 physically"
 	" (pa 0x80180000, size 0x00100000)\n";
 
-/* Validation goes on after an error: one run names every problem. */
-static void test_every_error_reported(void)
+/* Parse `text` as `name` in the work directory; what it reports must be `want` exactly. */
+static void check_errors(const char *name, const char *text, unsigned int errors,
+			 const char *want)
 {
 	static struct sysdesc sd;
 	char dts[4096];
 	struct image_blob dtb;
 	struct captured cap;
 
-	write_file("multi.dts", multi_dts, sizeof(multi_dts) - 1);
-	path_in_work(dts, sizeof(dts), "multi.dts");
+	write_file(name, text, strlen(text));
+	path_in_work(dts, sizeof(dts), name);
 	dtb = compile(dts);
-	capture_open(&cap, "multi.dts");
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &sd, &cap.d), 6);
+	capture_open(&cap, name);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &sd, &cap.d), errors);
 	capture_close(&cap);
-	CHECK_STR(cap.text, multi_errors);
-	CHECK_EQ(cap.d.errors, 6);
+	CHECK_STR(cap.text, want);
+	CHECK_EQ(cap.d.errors, errors);
 	free(cap.text);
 	image_blob_free(&dtb);
+}
+
+/* Validation goes on after an error: one run names every problem. */
+static void test_every_error_reported(void)
+{
+	check_errors("multi.dts", multi_dts, 6, multi_errors);
+}
+
+/* dtc numbers the labelled nodes as it meets references: a 1, b 2, microvisor 3. */
+static const char links_dts[] =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"	compatible = \"mv,system-v1\";\n"
+	"	microvisor: microvisor { memory = <0x80000000 0x00100000>; };\n"
+	"	cells {\n"
+	"		a: a {\n"
+	"			image = \"a.bin\";\n"
+	"			memory = <0x00000000 0x80100000 0x00100000>;\n"
+	"			interrupts = <40 41 40 200>;\n"
+	"		};\n"
+	"		b: b {\n"
+	"			image = \"b.bin\";\n"
+	"			memory = <0x00000000 0x80200000 0x00100000>;\n"
+	"			devices = <0x2c000000 0x1c090000 0x00001000>;\n"
+	"			interrupts = <41>;\n"
+	"		};\n"
+	"	};\n"
+	"	channels {\n"
+	"		ab {\n"
+	"			ends = <&a &b>;\n"
+	"			ipa = <0x00080000 0x10000000>;\n"
+	"			interrupts = <42 41>;\n"
+	"			size = <0x2000>;\n"
+	"		};\n"
+	"		aa {\n"
+	"			ends = <&a &a>;\n"
+	"			ipa = <0x10000000 0x10002000>;\n"
+	"			interrupts = <43 44>;\n"
+	"			size = <0x3000>;\n"
+	"		};\n"
+	"		bad {\n"
+	"			ends = <&a &microvisor>;\n"
+	"			ipa = <0x2c004000 0x0>;\n"
+	"			interrupts = <45 20>;\n"
+	"			size = <0x2000>;\n"
+	"		};\n"
+	"	};\n"
+	"	vdevs {\n"
+	"		v {\n"
+	"			consumer = <&b>;\n"
+	"			provider = <&b>;\n"
+	"			reg = <0x10000000 0x200000>;\n"
+	"			interrupt = <41>;\n"
+	"		};\n"
+	"		w {\n"
+	"			consumer = <7>;\n"
+	"			provider = <&a>;\n"
+	"			reg = <0x20000000 0x1000>;\n"
+	"			interrupt = <128>;\n"
+	"		};\n"
+	"	};\n"
+	"};\n";
+
+/* Node by node first, then the checks across nodes: windows, vIRQs, physical IRQs. */
+static const char links_errors[] =
+	"links.dts: /cells/a: interrupts: entry 3: 200 is out of range 32..127\n"
+	"links.dts: /cells/b: devices: region 0 overlaps the vGIC window [0x2c000000,"
+	" 0x2c008000) in IPA space (ipa 0x2c000000, size 0x00001000)\n"
+	"links.dts: /channels/aa: ends: both ends are /cells/a\n"
+	"links.dts: /channels/aa: size: size 0x00003000 is not a multiple of 8 KiB\n"
+	"links.dts: /channels/bad: ends: phandle 0x3 is not a cell\n"
+	"links.dts: /channels/bad: interrupts: end 1: 20 is out of range 32..127\n"
+	"links.dts: /vdevs/v: provider: /cells/b is the consumer too\n"
+	"links.dts: /vdevs/v: reg: size 0x00200000 is larger than 1 MiB\n"
+	"links.dts: /vdevs/w: consumer: phandle 0x7 is not a cell\n"
+	"links.dts: /vdevs/w: interrupt: 128 is out of range 32..127\n"
+	"links.dts: /channels/ab: ipa: end 0 overlaps /cells/a memory region 0 in IPA space"
+	" (ipa 0x00080000, size 0x00002000)\n"
+	"links.dts: /channels/bad: ipa: end 0 overlaps the vGIC window [0x2c000000,"
+	" 0x2c008000) in IPA space (ipa 0x2c004000, size 0x00002000)\n"
+	"links.dts: /vdevs/v: reg: window overlaps /channels/ab end 1 in IPA space"
+	" (ipa 0x10000000, size 0x00200000)\n"
+	"links.dts: /cells/a: interrupts: entry 2: vIRQ 40 is already used in /cells/a by"
+	" /cells/a interrupts entry 0\n"
+	"links.dts: /channels/ab: interrupts: end 1: vIRQ 41 is already used in /cells/b by"
+	" /cells/b interrupts entry 0\n"
+	"links.dts: /vdevs/v: interrupt: vIRQ 41 is already used in /cells/b by"
+	" /cells/b interrupts entry 0\n"
+	"links.dts: /cells/b: interrupts: entry 0: physical interrupt 41 is also claimed by"
+	" /cells/a\n";
+
+static void test_link_errors(void)
+{
+	check_errors("links.dts", links_dts, 17, links_errors);
 }
 
 static void test_not_a_blob(void)
@@ -291,14 +428,20 @@ static void test_image_checks(const struct sysdesc *sd, const char *dir)
 }
 
 /* The payload of good.dts with these images is 16 KiB: tables, then images at 4, 8 and
- * 12 KiB. It must fit with the microvisor in [0x80000000, 0x80400000). */
+ * 12 KiB. It must fit with the microvisor in [0x80000000, 0x80400000), and so must the
+ * channel memory after them. */
 static void test_image_build(const struct sysdesc *sd, const char *dir)
 {
 	static const struct mv_image_header too_big = { 0, MV_IMAGE_MAGIC, 0x400000, 0x80000000u };
 	static const struct mv_image_header too_low = { 0, MV_IMAGE_MAGIC, 0x1000, 0x7ffff000u };
 	static const struct mv_image_header fits = { 0, MV_IMAGE_MAGIC, 0x1000, 0x80000000u };
+	/* The channels take 16 + 8 KiB after the image, in order: net, then log. */
+	static const struct mv_image_header no_room_for_log = { 0, MV_IMAGE_MAGIC, 0x3f8000,
+								0x80000000u };
+	static const struct mv_image_header just_room = { 0, MV_IMAGE_MAGIC, 0x3f6000,
+							  0x80000000u };
 	struct image_set set;
-	struct image_blob payload;
+	struct image_blob payload, payload2;
 	struct captured cap;
 
 	write_image("min.bin", 0x1000);
@@ -307,6 +450,9 @@ static void test_image_build(const struct sysdesc *sd, const char *dir)
 	CHECK_EQ(image_build(sd, &set, &too_big, &payload, &cap.d), 1);
 	CHECK(payload.data == NULL);
 	CHECK_EQ(image_build(sd, &set, &too_low, &payload, &cap.d), 1);
+	CHECK_EQ(image_build(sd, &set, &no_room_for_log, &payload, &cap.d), 1);
+	CHECK(payload.data == NULL);
+	CHECK_EQ(image_build(sd, &set, &just_room, &payload2, &cap.d), 0);
 	CHECK_EQ(image_build(sd, &set, &fits, &payload, &cap.d), 0);
 	capture_close(&cap);
 	CHECK_STR(cap.text,
@@ -315,11 +461,16 @@ static void test_image_build(const struct sysdesc *sd, const char *dir)
 		  " 0x80400000)\n"
 		  "good.dts: /microvisor: memory: image of 20480 bytes at 0x7ffff000"
 		  " (microvisor 4096 + boot payload 16384) does not fit in [0x80000000,"
+		  " 0x80400000)\n"
+		  "good.dts: /channels/log: size: channel memory does not fit in /microvisor"
+		  " memory (channels up to this one end at 0x80402000, the memory at"
 		  " 0x80400000)\n");
 	CHECK_EQ(payload.size, 16384);
 	CHECK(payload.size > 0 && mv_boot_sum(payload.data, (uint32_t)payload.size) == 0);
+	CHECK_EQ(payload2.size, 16384);
 	free(cap.text);
 	image_blob_free(&payload);
+	image_blob_free(&payload2);
 	image_set_free(&set);
 }
 
@@ -372,7 +523,9 @@ int main(int argc, char **argv)
 	work = argv[3];
 	mkdir_p(work);
 	test_good_model(argv[2]);
+	test_good_links(argv[2]);
 	test_every_error_reported();
+	test_link_errors();
 	test_not_a_blob();
 	test_images(argv[2]);
 	test_microvisor_header();

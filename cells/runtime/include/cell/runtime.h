@@ -73,6 +73,24 @@ struct cell_fault {
 typedef uint32_t (*cell_fault_hook_t)(const struct cell_fault *f);
 extern cell_fault_hook_t cell_fault_hook;
 
+/* Interrupts (gic.c): the cell's virtual GIC. Handlers run in IRQ mode with IRQs masked;
+ * `source` is the requesting vCPU of an SGI. */
+#define GIC_GICD 0x2c001000u
+#define GIC_GICC 0x2c002000u
+#define GIC_NUM_IRQS 128u
+typedef void (*irq_handler_t)(uint32_t id, uint32_t source);
+void gic_init(void);     /* distributor on, this vCPU's CPU interface on */
+void gic_cpu_init(void); /* CPU interface of a secondary vCPU */
+void irq_enable(uint32_t id, irq_handler_t fn, uint8_t priority);
+void irq_disable(uint32_t id);
+void irq_set_handler(uint32_t id, irq_handler_t fn);
+void irq_dispatch(void);
+uint32_t gicd_read(uint32_t off);
+void gicd_write(uint32_t off, uint32_t v);
+static inline void irqs_on(void) { __asm__ volatile("cpsie i" ::: "memory"); }
+static inline void irqs_off(void) { __asm__ volatile("cpsid i" ::: "memory"); }
+static inline void wfi(void) { __asm__ volatile("dsb; wfi" ::: "memory"); }
+
 /* Secondary vCPU entry for PSCI CPU_ON: starts fn(arg) on vCPU `index` with its own stack. */
 int32_t cell_cpu_on(uint32_t index, void (*fn)(uint32_t), uint32_t arg);
 

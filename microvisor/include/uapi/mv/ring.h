@@ -72,16 +72,18 @@
  *   byte that must be consumed before the record fits (prod + n - D - 1): the read that
  *   frees that room wakes it, once.
  * Both sides set their event index, then (full barrier) re-read the peer's index, so a
- * wake-up is never lost. Zeroed memory has consumer_event = 0: the first record written
- * wakes the consumer even if it never armed. Event indices are hints: a wrong one can only
- * delay or add wake-ups.
+ * wake-up is never lost. Zeroed memory has consumer_event = 0, and mv_ring_init arms the
+ * consumer's event anyway: the first record written wakes the consumer. The producer's
+ * init parks producer_event behind the consumer, so reads wake nobody until it asks. Event
+ * indices are hints: a wrong one can only delay or add wake-ups.
  *
  * Trust: neither side trusts anything in the shared memory. Each side keeps its own index,
- * the ring size and its data offset in its private struct mv_ring, reads the peer's index
- * once per operation, and checks it (below W, a multiple of 8 for prod, at most D bytes
- * apart from its own) and every record length (fits in the bytes published and in
- * MV_RING_MAX_PAYLOAD) before use; nothing outside the data area is ever read or written.
- * On a violation the call returns MV_RING_E_CORRUPT and this side's descriptor stays broken
+ * the ring size and its data offset in its private struct mv_ring. It reads the peer's
+ * index into one snapshot per check (a write that finds the ring full checks twice) and
+ * checks it: below W, a multiple of 8, and 0..D bytes ahead of the consumer index. It reads
+ * each record length once and checks it against the bytes published and
+ * MV_RING_MAX_PAYLOAD. Nothing outside the data area is ever read or written. On a
+ * violation the call returns MV_RING_E_CORRUPT and this side's descriptor stays broken
  * (every later call returns MV_RING_E_CORRUPT): a hostile peer can stall the channel, never
  * make this side overrun.
  */
