@@ -193,6 +193,7 @@ struct vcpu *sched_exit_path(struct sched *s)
 			}
 			return next;
 		}
-		arch_idle_wait();
+		if (!s->pending) /* requests posted while we decided: handle them first */
+			arch_idle_wait();
 	}
 }

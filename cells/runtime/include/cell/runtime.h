@@ -91,6 +91,15 @@ static inline void irqs_on(void) { __asm__ volatile("cpsie i" ::: "memory"); }
 static inline void irqs_off(void) { __asm__ volatile("cpsid i" ::: "memory"); }
 static inline void wfi(void) { __asm__ volatile("dsb; wfi" ::: "memory"); }
 
+/* MMIO accessors that compile to one plain LDR/STR (no writeback), so that a trapped
+ * access carries a valid instruction syndrome, as Linux's readl()/writel() do. */
+static inline void mmio_write32(uintptr_t a, uint32_t v) { __asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory"); }
+static inline void mmio_write16(uintptr_t a, uint16_t v) { __asm__ volatile("strh %0, [%1]" : : "r"(v), "r"(a) : "memory"); }
+static inline void mmio_write8(uintptr_t a, uint8_t v) { __asm__ volatile("strb %0, [%1]" : : "r"(v), "r"(a) : "memory"); }
+static inline uint32_t mmio_read32(uintptr_t a) { uint32_t v; __asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory"); return v; }
+static inline uint16_t mmio_read16(uintptr_t a) { uint16_t v; __asm__ volatile("ldrh %0, [%1]" : "=r"(v) : "r"(a) : "memory"); return v; }
+static inline uint8_t mmio_read8(uintptr_t a) { uint8_t v; __asm__ volatile("ldrb %0, [%1]" : "=r"(v) : "r"(a) : "memory"); return v; }
+
 /* Secondary vCPU entry for PSCI CPU_ON: starts fn(arg) on vCPU `index` with its own stack. */
 int32_t cell_cpu_on(uint32_t index, void (*fn)(uint32_t), uint32_t arg);
 
