@@ -262,9 +262,10 @@ uint32_t mv_ring_index(const struct mv_ring *r)
 
 /*
  * Producer: makes sure rec bytes are free. The cached consumer index is re-read only when
- * it shows too little room; when the room is still missing, producer_event asks for a
- * wake-up and the index is read once more, so that a consumer that freed the room in
- * between is not waited for.
+ * it shows too little room. When the room is still missing, producer_event asks for a
+ * wake-up once room for the largest record is free (half the ring, not just this record's
+ * bytes, so that one wake-up is worth many records), and the index is read once more, so
+ * that a consumer that freed the room in between is not waited for.
  */
 static int ring_reserve(struct mv_ring *r, uint32_t rec)
 {
@@ -276,8 +277,8 @@ static int ring_reserve(struct mv_ring *r, uint32_t rec)
 		return ring_fail(r);
 	r->peer = cons;
 	if (r->size - ring_dist(r, r->index, cons) < rec) {
-		uint32_t fits_at = ring_back(r, ring_forward(r, r->index, rec), r->size);
-		ring_store(&r->hdr->producer_event, ring_back(r, fits_at, 1));
+		uint32_t room_at = ring_forward(r, r->index, MV_RING_MAX_RECORD(r->size));
+		ring_store(&r->hdr->producer_event, ring_back(r, room_at, r->size + 1));
 		ring_mb();
 		cons = ring_load(&r->hdr->cons);
 		if (!ring_peer_ok(r, cons))

@@ -832,8 +832,8 @@ static void check_pa_overlaps(struct parser *p)
 	}
 }
 
-/* A new window of cell `c`'s IPA space, [ipa, ipa + size), named by `path`, `prop` and
- * `what` for the messages. */
+/* A new window [ipa, ipa + size) in the IPA space of cell `cell`, named by `path`, `prop`
+ * and `what` for the messages. */
 struct window {
 	uint32_t cell;
 	uint32_t ipa;
@@ -903,11 +903,13 @@ static void check_windows(struct parser *p)
 
 		for (uint32_t e = 0; p->channel_ipa_ok[j] && e < 2; e++) {
 			char what[16];
-			struct window w = { ch->cell[e], ch->ipa[e], ch->size, ch->path, "ipa", what };
+			struct window w = { ch->cell[e], ch->ipa[e], ch->size,
+					    ch->path, "ipa", what };
 
+			if (w.cell == SYSDESC_NO_CELL)
+				continue;
 			snprintf(what, sizeof(what), "end %" PRIu32 " ", e);
-			if (w.cell != SYSDESC_NO_CELL)
-				check_window(p, &w, j, 0);
+			check_window(p, &w, j, 0);
 		}
 	}
 	for (uint32_t j = 0; j < sd->num_vdevs; j++) {
@@ -947,8 +949,9 @@ static void use_virq(struct parser *p, struct virq_uses *uses, uint32_t virq,
 
 		if (o->virq != virq)
 			continue;
-		diag_error(p->d, path, prop, "%s%svIRQ %" PRIu32 " is already used in %s by %s %s%s%s",
-			   what, *what ? ": " : "", virq, p->sd->cells[uses->cell].path, o->path,
+		diag_error(p->d, path, prop,
+			   "%s%svIRQ %" PRIu32 " is already used in %s by %s %s%s%s", what,
+			   *what ? ": " : "", virq, p->sd->cells[uses->cell].path, o->path,
 			   o->prop, *o->what ? " " : "", o->what);
 		return;
 	}

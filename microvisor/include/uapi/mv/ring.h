@@ -68,9 +68,10 @@
  * MV_CALL_CHANNEL_NOTIFY) only if the peer's event index lies in [old, new) modulo W. So:
  * - a consumer about to sleep sets consumer_event = cons: the next record produced wakes
  *   it, once, however many records follow before it runs again;
- * - a producer that finds no room for an n-byte record sets producer_event to the last
- *   byte that must be consumed before the record fits (prod + n - D - 1): the read that
- *   frees that room wakes it, once.
+ * - a producer that finds no room for a record sets producer_event to the last byte that
+ *   must be consumed before room for the largest record, MV_RING_MAX_RECORD(D), is free
+ *   (prod + MV_RING_MAX_RECORD(D) - D - 1): the read that frees half the ring wakes it,
+ *   once, and it then has room for several records, not just the one that waited.
  * Both sides set their event index, then (full barrier) re-read the peer's index, so a
  * wake-up is never lost. Zeroed memory has consumer_event = 0, and mv_ring_init arms the
  * consumer's event anyway: the first record written wakes the consumer. The producer's
@@ -176,7 +177,8 @@ uint32_t mv_ring_index(const struct mv_ring *r);
 
 /*
  * Producer: appends one record of len bytes and publishes it. -> 0, MV_RING_E_FULL (nothing
- * written; producer_event asks the consumer to notify once there is room), MV_RING_E_TOO_BIG
+ * written; producer_event asks the consumer to notify once half the ring is free, which is
+ * room for any record), MV_RING_E_TOO_BIG
  * (len > mv_ring_max_payload), MV_RING_E_CORRUPT.
  */
 MV_RING_MUST_CHECK int mv_ring_write(struct mv_ring *r, const void *buf, uint32_t len);
