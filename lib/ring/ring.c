@@ -3,8 +3,11 @@
  * the shared memory is the peer's to scribble on, so every value read from it is checked. */
 #ifdef __KERNEL__
 #include <linux/compiler.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#else
+#include <stddef.h>
 #endif
 #include <mv/ring.h>
 
@@ -193,20 +196,31 @@ static void ring_copy_out(const struct mv_ring *r, uint32_t pos, void *dst, uint
 		ring_copy((uint8_t *)dst + first, r->data, n - first);
 }
 
+/* Field by field: a struct assignment may become a call to memset, which cells lack. */
 static void ring_reset(struct mv_ring *r, bool producer)
 {
-	*r = (struct mv_ring){ .producer = producer, .broken = true };
+	r->hdr = NULL;
+	r->data = NULL;
+	r->size = r->wrap = r->max_payload = 0;
+	r->index = r->offset = r->peer = 0;
+	r->producer = producer;
+	r->broken = true;
 }
 
+/*
+ * Kernel builds warn about declarations after statements, and pv-linux compiles this file
+ * unchanged: declarations come first in each block here.
+ */
 int mv_ring_init(struct mv_ring *r, void *mem, uint32_t bytes, bool producer)
 {
+	struct mv_ring_shared *hdr = mem;
+	uint32_t size = bytes - MV_RING_HEADER_BYTES;
+	uint32_t prod, cons;
+
 	ring_reset(r, producer);
 	if (!mem || (uintptr_t)mem % MV_RING_ALIGN || bytes % MV_RING_ALIGN ||
 	    bytes < MV_RING_MIN_BYTES || bytes > MV_RING_MAX_BYTES)
 		return MV_RING_E_INVALID;
-
-	struct mv_ring_shared *hdr = mem;
-	uint32_t size = bytes - MV_RING_HEADER_BYTES;
 
 	r->hdr = hdr;
 	r->data = (uint8_t *)mem + MV_RING_HEADER_BYTES;
@@ -215,8 +229,8 @@ int mv_ring_init(struct mv_ring *r, void *mem, uint32_t bytes, bool producer)
 	r->max_payload = MV_RING_MAX_PAYLOAD(size);
 
 	/* Both indices are checked as the peer's would be: after a restart, ours is no safer. */
-	uint32_t prod = ring_load(&hdr->prod);
-	uint32_t cons = ring_load(&hdr->cons);
+	prod = ring_load(&hdr->prod);
+	cons = ring_load(&hdr->cons);
 	if (prod >= r->wrap || cons >= r->wrap || prod % MV_RING_ALIGN || cons % MV_RING_ALIGN ||
 	    ring_dist(r, prod, cons) > size)
 		return MV_RING_E_CORRUPT;
@@ -238,15 +252,16 @@ int mv_ring_init(struct mv_ring *r, void *mem, uint32_t bytes, bool producer)
 int mv_ring_init_channel(struct mv_ring *tx, struct mv_ring *rx, void *mem, uint32_t bytes,
 			 uint32_t end)
 {
+	uint8_t *first = mem;
+	int err_tx, err_rx;
+
 	ring_reset(tx, true);
 	ring_reset(rx, false);
 	if (!mem || end > 1 || bytes % (2 * MV_RING_ALIGN))
 		return MV_RING_E_INVALID;
 
-	uint8_t *first = mem;
-	uint8_t *second = first + bytes / 2;
-	int err_tx = mv_ring_init(tx, end ? second : first, bytes / 2, true);
-	int err_rx = mv_ring_init(rx, end ? first : second, bytes / 2, false);
+	err_tx = mv_ring_init(tx, end ? first + bytes / 2 : first, bytes / 2, true);
+	err_rx = mv_ring_init(rx, end ? first : first + bytes / 2, bytes / 2, false);
 	return err_tx ? err_tx : err_rx;
 }
 
@@ -269,10 +284,12 @@ uint32_t mv_ring_index(const struct mv_ring *r)
  */
 static int ring_reserve(struct mv_ring *r, uint32_t rec)
 {
+	uint32_t cons;
+
 	if (r->size - ring_dist(r, r->index, r->peer) >= rec)
 		return MV_RING_OK;
 
-	uint32_t cons = ring_load(&r->hdr->cons);
+	cons = ring_load(&r->hdr->cons);
 	if (!ring_peer_ok(r, cons))
 		return ring_fail(r);
 	r->peer = cons;
@@ -303,23 +320,24 @@ static void ring_publish(struct mv_ring *r, uint32_t len)
 
 int mv_ring_writev(struct mv_ring *r, const struct mv_ring_iov *iov, uint32_t n)
 {
+	uint32_t len = 0, pos;
+	int err;
+
 	if (r->broken)
 		return MV_RING_E_CORRUPT;
 	if (!r->producer)
 		return MV_RING_E_INVALID;
-
-	uint32_t len = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (iov[i].len > r->max_payload - len)
 			return MV_RING_E_TOO_BIG;
 		len += iov[i].len;
 	}
-	int err = ring_reserve(r, ring_record_bytes(len));
+	err = ring_reserve(r, ring_record_bytes(len));
 	if (err)
 		return err;
 
 	/* The payload starts 4 bytes into the record; D is a multiple of 8, so before D. */
-	uint32_t pos = r->offset + MV_RING_LEN_BYTES;
+	pos = r->offset + MV_RING_LEN_BYTES;
 	for (uint32_t i = 0; i < n; i++)
 		pos = ring_copy_in(r, pos, iov[i].base, iov[i].len) % r->size;
 	ring_publish(r, len);
@@ -348,6 +366,8 @@ bool mv_ring_need_notify_after_write(struct mv_ring *r, uint32_t old_index)
  */
 static int ring_next(struct mv_ring *r, uint32_t *len)
 {
+	uint32_t avail, n;
+
 	if (r->broken)
 		return MV_RING_E_CORRUPT;
 	if (r->producer)
@@ -362,8 +382,8 @@ static int ring_next(struct mv_ring *r, uint32_t *len)
 		ring_rmb();
 		r->peer = prod;
 	}
-	uint32_t avail = ring_dist(r, r->peer, r->index);
-	uint32_t n = ring_load((const uint32_t *)(const void *)(r->data + r->offset));
+	avail = ring_dist(r, r->peer, r->index);
+	n = ring_load((const uint32_t *)(const void *)(r->data + r->offset));
 	if (n > r->max_payload || ring_record_bytes(n) > avail)
 		return ring_fail(r);
 	*len = n;
@@ -379,6 +399,7 @@ int mv_ring_read(struct mv_ring *r, void *buf, uint32_t cap, uint32_t *len)
 {
 	uint32_t n;
 	int err = ring_next(r, &n);
+
 	if (err)
 		return err;
 	*len = n;

@@ -95,14 +95,25 @@ static void check_untouched(struct fuzz *f, const struct snapshot *s, bool produ
 			       f->size) == 0);
 }
 
+static uint32_t dist(const struct fuzz *f, uint32_t to, uint32_t from)
+{
+	return to >= from ? to - from : to + (f->wrap - from);
+}
+
+/* What a working side's private state must satisfy, whatever the peer wrote. */
 static void check_descriptor(struct fuzz *f, const struct mv_ring *r)
 {
 	if (r->broken)
 		return;
 	REQUIRE(r->size == f->size && r->wrap == f->wrap);
 	REQUIRE(r->index < f->wrap && r->index % 8 == 0);
+	REQUIRE(r->peer < f->wrap && r->peer % 8 == 0);
 	REQUIRE(r->offset == r->index % f->size);
 	REQUIRE(r->max_payload == MV_RING_MAX_PAYLOAD(f->size));
+	if (r->producer)
+		REQUIRE(dist(f, r->index, r->peer) <= f->size);
+	else
+		REQUIRE(dist(f, r->peer, r->index) <= f->size);
 }
 
 static void check_status(int err)

@@ -157,6 +157,12 @@ static void test_init_channel(void)
 	CHECK(mv_ring_read(&rx1, buf, sizeof(buf), &len) == 0 && len == 4 && !memcmp(buf, "ping", 4));
 	CHECK(mv_ring_read(&rx0, buf, sizeof(buf), &len) == 0 && len == 5 && !memcmp(buf, "pong!", 5));
 	CHECK(mv_ring_read(&rx0, buf, sizeof(buf), &len) == MV_RING_E_EMPTY);
+
+	/* A corrupt ring fails its own end only. */
+	((struct mv_ring_shared *)(void *)(mem + PAGE))->prod = 4;
+	CHECK(mv_ring_init_channel(&tx0, &rx0, mem, 2 * PAGE, 0) == MV_RING_E_CORRUPT);
+	CHECK(mv_ring_write(&tx0, "ping", 4) == 0);
+	CHECK(mv_ring_read(&rx0, buf, sizeof(buf), &len) == MV_RING_E_CORRUPT);
 	free(mem);
 }
 
@@ -374,6 +380,15 @@ static void test_notify(void)
 	CHECK(put(&p, 5, 0) == 0);
 	CHECK(mv_ring_enable_notify(&p.rx));
 	CHECK(get(&p, 5, 0));
+
+	/* A record already seen (peeked at) needs no look at the shared index. */
+	uint32_t len;
+	CHECK(put(&p, 5, 1) == 0);
+	CHECK(mv_ring_peek_len(&p.rx, &len) == 0 && len == 5);
+	hdr(&p)->prod = 0xffffffffu;
+	CHECK(mv_ring_enable_notify(&p.rx));
+	hdr(&p)->prod = mv_ring_index(&p.tx);
+	CHECK(get(&p, 5, 1));
 
 	/* Producer side: fill up, then a drain in many reads wakes the producer once. */
 	unsigned writes = 0;

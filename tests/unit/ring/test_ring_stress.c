@@ -13,7 +13,7 @@
 #include "../check.h"
 
 #define RECORDS 1000000u
-#define RING_BYTES 8192u
+#define RING_BYTES 16384u /* per ring, a 32 KiB channel; argv[1] may give another */
 
 struct stress {
 	struct mv_ring tx;
@@ -32,11 +32,13 @@ static uint32_t next_rand(uint32_t *state)
 	return *state;
 }
 
-/* Mostly small records, like RTOS messages, and a quarter up to the maximum, like frames. */
+/* Mostly small records, like RTOS messages, a quarter up to an Ethernet frame, and now and
+ * then the largest a record may be. */
 static uint32_t record_len(uint32_t *state, uint32_t max)
 {
 	uint32_t r = next_rand(state);
-	return r % 4 ? (r >> 2) % 64 : (r >> 2) % (max + 1);
+	uint32_t len = r % 4 ? (r >> 2) % 64 : (r >> 2) % 1515;
+	return r % 1024 == 3 || len > max ? max : len;
 }
 
 static uint8_t pattern(uint32_t seq, uint32_t i)
@@ -118,17 +120,18 @@ static void consume(struct stress *s)
 	free(buf);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static struct stress s;
-	uint8_t *mem = calloc(1, 2 * RING_BYTES);
+	uint32_t ring_bytes = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : RING_BYTES;
+	uint8_t *mem = calloc(1, 2 * (size_t)ring_bytes);
 	struct mv_ring unused_tx, unused_rx;
 	struct timespec t0, t1;
 	pthread_t thread;
 
 	/* A real channel: end 0 sends, end 1 receives. */
-	CHECK(mv_ring_init_channel(&s.tx, &unused_rx, mem, 2 * RING_BYTES, 0) == 0);
-	CHECK(mv_ring_init_channel(&unused_tx, &s.rx, mem, 2 * RING_BYTES, 1) == 0);
+	CHECK(mv_ring_init_channel(&s.tx, &unused_rx, mem, 2 * ring_bytes, 0) == 0);
+	CHECK(mv_ring_init_channel(&unused_tx, &s.rx, mem, 2 * ring_bytes, 1) == 0);
 	sem_init(&s.data_bell, 0, 0);
 	sem_init(&s.space_bell, 0, 0);
 
@@ -141,7 +144,7 @@ int main(void)
 	unsigned notifies = s.data_notifies + s.space_notifies;
 	printf("stress: %u records through %u-byte rings in %.2f s: %u notifies (%u data, %u space), "
 	       "%u consumer sleeps, %u writes found the ring full\n",
-	       RECORDS, RING_BYTES,
+	       RECORDS, ring_bytes,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, notifies,
 	       s.data_notifies, s.space_notifies, s.sleeps, s.full);
 	CHECK(s.bad == 0);
