@@ -66,7 +66,7 @@ void hc_channel_info(struct vcpu *v)
 		return;
 	}
 	arch_vcpu_set_result(v, MV_OK, ch->boot->ipa[end], ch->boot->size,
-			     ch->boot->virq[end] | (end << 31));
+			     ch->boot->virq[end] | (ch->ends[1 - end]->id << 16) | (end << 31));
 }
 
 void hc_channel_notify(struct vcpu *v)

@@ -75,6 +75,19 @@ static void hc_debug_write(struct vcpu *v)
 	set_result(v, st == MV_OK ? (int32_t)len : st, 0);
 }
 
+static void hc_cell_name(struct vcpu *v)
+{
+	uint32_t id = arch_vcpu_arg(v, 1), chunk = arch_vcpu_arg(v, 2), w[3] = { 0, 0, 0 };
+	if (id >= num_cells || chunk > 2) {
+		set_result(v, MV_E_INVALID_PARAMETERS, 0);
+		return;
+	}
+	const char *name = cells[id].boot->name + 12u * chunk;
+	for (uint32_t i = 0; i < 12 && 12u * chunk + i < MV_BOOT_NAME_LEN; i++)
+		w[i / 4] |= (uint32_t)(uint8_t)name[i] << (8 * (i % 4));
+	arch_vcpu_set_result(v, MV_OK, w[0], w[1], w[2]);
+}
+
 static void hc_yield(struct vcpu *v)
 {
 	sched_yield(sched_of(v->pcpu));
@@ -92,6 +105,7 @@ static void (*const mv_calls[MV_CALL_COUNT])(struct vcpu *) = {
 	[MV_CALL_VDEV_GET & 0xffffu] = hc_vdev_get,
 	[MV_CALL_VDEV_COMPLETE & 0xffffu] = hc_vdev_complete,
 	[MV_CALL_VDEV_INFO & 0xffffu] = hc_vdev_info,
+	[MV_CALL_CELL_NAME & 0xffffu] = hc_cell_name,
 };
 
 /* SMCCC 2.5 section 7: the calls of the Arm architecture range that we implement. */

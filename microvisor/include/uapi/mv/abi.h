@@ -56,7 +56,8 @@
  * Channels are numbered per cell, 0..MV_INFO_NUM_CHANNELS-1, in system-description order.
  * MV_CALL_CHANNEL_INFO  (r1 = channel) -> r0 = status, r1 = IPA of the shared memory,
  *                       r2 = its size in bytes (both rings), r3 = MV_CHANNEL_INFO_*:
- *                       this end's doorbell vIRQ and which end the caller is. End 0
+ *                       this end's doorbell vIRQ, the peer's cell ID and which end
+ *                       the caller is. End 0
  *                       transmits on the first ring (bytes 0..size/2-1), end 1 on the
  *                       second. Errors: MV_E_INVALID_PARAMETERS (no such channel).
  * MV_CALL_CHANNEL_NOTIFY (r1 = channel) -> r0 = status. Raises the peer's doorbell vIRQ.
@@ -74,6 +75,9 @@
  *                       consumer was stopped meanwhile).
  * MV_CALL_VDEV_INFO     (r1 = vdev) -> r0 = status, r1 = window size in bytes,
  *                       r2 = the provider's request vIRQ, r3 = consumer cell ID.
+ * MV_CALL_CELL_NAME     (r1 = cell ID, r2 = chunk 0..2) -> r0 = status, r1..r3 = bytes
+ *                       12*chunk .. 12*chunk+11 of the cell's NUL-padded name (first byte
+ *                       in the low byte of r1). Errors: MV_E_INVALID_PARAMETERS.
  */
 #define MV_CALL_ABI_VERSION 0x86000000u
 #define MV_CALL_CELL_INFO 0x86000001u
@@ -84,10 +88,13 @@
 #define MV_CALL_VDEV_GET 0x86000006u
 #define MV_CALL_VDEV_COMPLETE 0x86000007u
 #define MV_CALL_VDEV_INFO 0x86000008u
-#define MV_CALL_COUNT 9u /* function numbers 0..MV_CALL_COUNT-1 are defined */
+#define MV_CALL_CELL_NAME 0x86000009u
+#define MV_CALL_COUNT 10u /* function numbers 0..MV_CALL_COUNT-1 are defined */
 
 /* MV_CALL_CHANNEL_INFO r3. */
 #define MV_CHANNEL_INFO_VIRQ(r3) ((r3) & 0x3ffu)
+#define MV_CHANNEL_INFO_PEER(r3) (((r3) >> 16) & 0xffu)
+#define MV_CELL_NAME_MAX 32u /* including the NUL */
 #define MV_CHANNEL_INFO_END(r3) (((r3) >> 31) & 1u)
 
 /* MV_CALL_VDEV_GET r2: offset within the window, access size in bytes (1, 2 or 4), write. */
