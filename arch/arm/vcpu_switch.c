@@ -85,8 +85,10 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 
 void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 {
-	memset(&v->arch, 0, sizeof(v->arch));
 	vgic_vcpu_reset(&v->arch.vgic);
+	struct vgic_cpu vgic = v->arch.vgic;
+	memset(&v->arch, 0, sizeof(v->arch));
+	v->arch.vgic = vgic;
 	v->arch.regs.r[0] = context;
 	v->arch.regs.pc = entry & ~1u;
 	v->arch.regs.cpsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((entry & 1u) ? PSR_T : 0);

@@ -62,6 +62,8 @@ void arch_vgic_cell_reset(struct cell *c)
 	memset(d, 0, sizeof(*d));
 	memcpy(d->hw, hw, sizeof(hw));
 	memset(d->targets, 1, sizeof(d->targets));
+	for (uint32_t n = 0; n < c->num_vcpus; n++)
+		memset((void *)c->vcpus[n].arch.vgic.pending, 0, sizeof(c->vcpus[n].arch.vgic.pending));
 	/* A restarted cell may have died with a pass-through interrupt still active. */
 	for (uint32_t id = 32; id < VGIC_NUM_IRQS; id++)
 		if (d->hw[id / 32u] & bit(id))
@@ -210,9 +212,16 @@ void vgic_restore(const struct vgic_cpu *g)
 	gich_write(GICH_HCR, g->hcr | GICH_HCR_EN);
 }
 
+/* A vCPU (re)started by PSCI CPU_ON keeps the SPIs already pending for it, as a physical
+ * CPU coming up finds them pending in the distributor; a cell restart clears them. */
 void vgic_vcpu_reset(struct vgic_cpu *g)
 {
+	uint32_t spis[VGIC_WORDS];
+	memcpy(spis, (const void *)g->pending, sizeof(spis));
+	spis[0] = 0;
 	memset(g, 0, sizeof(*g));
+	memcpy((void *)g->pending, spis, sizeof(spis));
+	g->dirty = 1;
 	g->enabled_private = 0xffffu; /* SGIs are always enabled on GICv2 implementations */
 	g->hcr = GICH_HCR_EN;
 }

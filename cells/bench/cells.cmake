@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: MIT
+# Measuring cells of bench/run (included by cells/CMakeLists.txt).
+mv_add_cell(bench_notify bench/notify.c)
+mv_add_cell(bench_vdev bench/vdev_rt.c)
