@@ -44,6 +44,8 @@ void cells_create(const struct mv_boot_header *hdr)
 			v->priority = bc[i].priority;
 			v->slice_ticks = (uint64_t)bc[i].time_slice_us * freq_per_us;
 			v->wake_at = UINT64_MAX;
+			v->budget = (uint64_t)bc[i].budget_us * freq_per_us;
+			v->period = (uint64_t)bc[i].period_us * freq_per_us;
 			sched_pin(v);
 		}
 		log_printf("cell %u %s: %u vCPU, priority %u, %u region(s), image %u bytes\n", i,

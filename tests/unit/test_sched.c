@@ -25,16 +25,21 @@ void vdev_cancel(struct vcpu *v)
 	(void)v;
 }
 
-static void make(struct vcpu *v, struct cell *c, uint32_t index, uint32_t prio)
+static void make_on(struct vcpu *v, struct cell *c, uint32_t index, uint32_t prio, uint32_t pcpu)
 {
 	v->cell = c;
 	v->index = index;
-	v->pcpu = 0;
+	v->pcpu = pcpu;
 	v->priority = prio;
 	v->slice_ticks = 1000; /* 1 ms with the fake 1 MHz counter */
 	v->state = VCPU_OFF;
 	v->wake_at = UINT64_MAX;
 	sched_pin(v);
+}
+
+static void make(struct vcpu *v, struct cell *c, uint32_t index, uint32_t prio)
+{
+	make_on(v, c, index, prio, 0);
 }
 
 static struct vcpu *run(struct sched *s)
@@ -154,10 +159,43 @@ static void test_stop_requests(void)
 	CHECK(fake.ipis[1] == 1 && sched_of(1)->pending == SCHED_PENDING_REQUESTS);
 }
 
+/* A high-priority vCPU with a budget of 300 ticks per 1000 cannot starve a lower one. */
+static void test_budget(void)
+{
+	static struct cell cell_c;
+	static struct vcpu hog, low;
+	struct sched *s = sched_of(2);
+	sched_init(2);
+	fake.pcpu = 2;
+	fake.now = 100000;
+	cell_c.state = CELL_RUNNING;
+	hog.budget = 300; /* set before it is pinned and started */
+	make_on(&hog, &cell_c, 0, 20, 2);
+	make_on(&low, &cell_c, 1, 1, 2);
+	hog.budget = 300;
+	hog.period = 1000;
+	CHECK(vcpu_start(&hog, 0x80000000u, 0) == MV_OK);
+	CHECK(vcpu_start(&low, 0x80000000u, 0) == MV_OK);
+	CHECK(run(s) == &hog);
+	CHECK(fake.timer == 100300); /* armed for the end of its budget */
+	CHECK(tick(s, 100300) == &low && hog.throttled);
+	CHECK(fake.timer == 101000); /* its next period */
+	CHECK(tick(s, 101000) == &hog && !hog.throttled && hog.remaining == 300);
+	/* Blocking keeps the unused budget; waking later in the same period does not refill. */
+	hog.arch.vtimer_deadline = 101150;
+	fake.now = 101100;
+	sched_block_wfi(s, &hog, fake.now);
+	CHECK(run(s) == &low);
+	CHECK(tick(s, 101150) == &hog && hog.remaining == 200);
+	CHECK(tick(s, 101350) == &low && hog.throttled);
+	fake.pcpu = 0;
+}
+
 int main(void)
 {
 	test_queue_order();
 	test_round_robin_and_preemption();
 	test_stop_requests();
+	test_budget();
 	return check_exit("test_sched");
 }

@@ -72,8 +72,65 @@ static void unlink(struct vcpu **head, struct vcpu *v)
 	}
 }
 
+/* Inserts `v` into a list kept sorted by `key` (wake or replenish time). */
+static void insert_sorted(struct vcpu **head, struct vcpu *v, uint64_t key, bool by_wake)
+{
+	struct vcpu **pp = head;
+	while (*pp && (by_wake ? (*pp)->wake_at : (*pp)->replenish_at) <= key)
+		pp = &(*pp)->rq_next;
+	v->rq_next = *pp;
+	*pp = v;
+}
+
+/*
+ * Budget accounting (a deferrable server per vCPU): time spent running is taken from
+ * `remaining`, and at each period boundary the budget is refilled, so a vCPU with a budget
+ * never runs more than `budget` per `period`, whatever its priority.
+ */
+static void refill(struct vcpu *v, uint64_t now)
+{
+	if (v->budget && now >= v->replenish_at) {
+		v->replenish_at += ((now - v->replenish_at) / v->period + 1) * v->period;
+		v->remaining = v->budget;
+	}
+}
+
+/* Charges the running vCPU `v` for the time since run_start. */
+static void charge(struct vcpu *v, uint64_t now)
+{
+	if (!v->budget)
+		return;
+	uint64_t used = now - v->run_start;
+	v->remaining = used < v->remaining ? v->remaining - used : 0;
+	v->run_start = now;
+	refill(v, now);
+}
+
+/* Makes `v` runnable, or parks it until its next period if its budget is spent. */
+static void make_ready(struct sched *s, struct vcpu *v, uint64_t now)
+{
+	v->state = VCPU_READY;
+	refill(v, now);
+	if (v->budget && v->remaining == 0) {
+		v->throttled = true;
+		insert_sorted(&s->throttled, v, v->replenish_at, false);
+		return;
+	}
+	sched_enqueue(s, v);
+}
+
+void sched_wake(struct sched *s, struct vcpu *v)
+{
+	make_ready(s, v, arch_counter_now());
+}
+
 void sched_remove(struct sched *s, struct vcpu *v)
 {
+	if (v->throttled) {
+		unlink(&s->throttled, v);
+		v->throttled = false;
+		return;
+	}
 	if (v->state == VCPU_WFI)
 		unlink(&s->sleepers, v);
 	if (v->state != VCPU_READY)
@@ -93,15 +150,12 @@ void sched_block_wfi(struct sched *s, struct vcpu *v, uint64_t now)
 	uint64_t deadline = arch_vcpu_vtimer_deadline(v);
 	if (deadline <= now || arch_vcpu_virq_pending(v))
 		return; /* an interrupt is already pending: WFI completes at once */
+	charge(v, now);
 	v->state = VCPU_WFI;
 	v->wake_at = deadline;
 	s->current = NULL;
 	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
-	struct vcpu **pp = &s->sleepers;
-	while (*pp && (*pp)->wake_at <= deadline)
-		pp = &(*pp)->rq_next;
-	v->rq_next = *pp;
-	*pp = v;
+	insert_sorted(&s->sleepers, v, deadline, true);
 }
 
 void sched_timer_expired(struct sched *s, uint64_t now)
@@ -109,10 +163,16 @@ void sched_timer_expired(struct sched *s, uint64_t now)
 	while (s->sleepers && s->sleepers->wake_at <= now) {
 		struct vcpu *v = s->sleepers;
 		s->sleepers = v->rq_next;
-		v->state = VCPU_READY;
 		v->wake_at = UINT64_MAX;
-		sched_enqueue(s, v);
+		make_ready(s, v, now);
 		arch_vcpu_vtimer_expired(v);
+	}
+	while (s->throttled && s->throttled->replenish_at <= now) {
+		struct vcpu *v = s->throttled;
+		s->throttled = v->rq_next;
+		v->throttled = false;
+		refill(v, now);
+		sched_enqueue(s, v);
 	}
 }
 
@@ -137,19 +197,27 @@ static struct vcpu *pick(struct sched *s, uint64_t now)
 	if (cur && cur->state != VCPU_RUNNING)
 		cur = s->current = NULL;
 	if (cur) {
+		charge(cur, now);
+		if (cur->budget && cur->remaining == 0) {
+			make_ready(s, cur, now); /* out of budget: parked until its next period */
+			cur = s->current = NULL;
+		}
+	}
+	best = highest_ready(s);
+	if (cur) {
 		bool slice_over = now >= s->slice_end;
 		if (best < (int)cur->priority || (best == (int)cur->priority && !slice_over)) {
 			if (slice_over || best < (int)cur->priority)
 				s->slice_end = now + cur->slice_ticks;
 			return cur;
 		}
-		cur->state = VCPU_READY; /* preempted, or its slice is over: back of its queue */
-		sched_enqueue(s, cur);
+		make_ready(s, cur, now); /* preempted, or its slice is over: back of its queue */
 	}
 	cur = sched_dequeue_best(s);
 	s->current = cur;
 	if (cur) {
 		cur->state = VCPU_RUNNING;
+		cur->run_start = now;
 		s->slice_end = now + cur->slice_ticks;
 	}
 	return cur;
@@ -159,8 +227,15 @@ static struct vcpu *pick(struct sched *s, uint64_t now)
 static uint64_t next_deadline(const struct sched *s)
 {
 	uint64_t d = s->sleepers ? s->sleepers->wake_at : UINT64_MAX;
-	if (s->current && highest_ready(s) == (int)s->current->priority && s->slice_end < d)
+	const struct vcpu *cur = s->current;
+	if (s->throttled && s->throttled->replenish_at < d)
+		d = s->throttled->replenish_at;
+	if (cur && highest_ready(s) == (int)cur->priority && s->slice_end < d)
 		d = s->slice_end;
+	if (cur && cur->budget && cur->run_start + cur->remaining < d)
+		d = cur->run_start + cur->remaining; /* preempt it when its budget runs out */
+	if (cur && cur->budget && cur->replenish_at < d)
+		d = cur->replenish_at; /* refill it on time */
 	return d;
 }
 

@@ -57,13 +57,11 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 	}
 	if ((req & VCPU_REQ_KICK) && v->state == VCPU_WFI) {
 		sched_remove(s, v);
-		v->state = VCPU_READY;
-		sched_enqueue(s, v);
+		sched_wake(s, v);
 	}
 	if ((req & VCPU_REQ_VDEV_DONE) && v->state == VCPU_WAIT_VDEV) {
 		v->vdev_req.done = true; /* applied by the arch once `v` is loaded again */
-		v->state = VCPU_READY;
-		sched_enqueue(s, v);
+		sched_wake(s, v);
 	}
 	if ((req & VCPU_REQ_START) && v->state == VCPU_ON_PENDING) {
 		/* A start racing with a stop of the whole cell loses: the cell is going down. */
@@ -72,8 +70,9 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 			return;
 		}
 		arch_vcpu_reset(v, v->start_entry, v->start_context);
-		v->state = VCPU_READY;
-		sched_enqueue(s, v);
+		v->remaining = v->budget;
+		v->replenish_at = arch_counter_now() + v->period;
+		sched_wake(s, v);
 	}
 }
 

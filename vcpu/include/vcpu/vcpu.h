@@ -63,6 +63,12 @@ struct vcpu {
 	uint32_t priority;           /* 0..31, higher runs first */
 	uint64_t slice_ticks;        /* round-robin slice, counter ticks */
 	uint64_t wake_at;            /* WFI wake-up time (counter), UINT64_MAX = none */
+	/* CPU budget (deferrable server): `budget` ticks of running per `period`; 0 = none. */
+	uint64_t budget, period;
+	uint64_t remaining;          /* budget left in the current period */
+	uint64_t replenish_at;       /* start of the next period */
+	uint64_t run_start;          /* when it was last charged while running */
+	bool throttled;              /* out of budget: parked until replenish_at */
 	struct vcpu *rq_next;        /* run queue or sleeper list link */
 	struct vdev_request vdev_req; /* valid in VCPU_WAIT_VDEV */
 	uint32_t id;                 /* index in the system's vCPU array */
@@ -78,6 +84,7 @@ struct sched {
 	struct vcpu *rq_tail[32];
 	uint32_t rq_bitmap;            /* bit p set: rq_head[p] non-empty */
 	struct vcpu *sleepers;         /* WFI vCPUs with a wake time, earliest first */
+	struct vcpu *throttled;        /* ready but out of budget, by replenish time */
 	uint64_t slice_end;            /* counter value ending current's time slice */
 	volatile uint32_t pending;     /* SCHED_PENDING_* hazard bits, set by any CPU */
 	struct vcpu *pinned[CONFIG_MAX_VCPUS]; /* vCPUs pinned here, for request scans */
@@ -94,6 +101,8 @@ void sched_pin(struct vcpu *v);
 
 /* Makes a READY vCPU runnable on this CPU (v->pcpu must be this CPU). */
 void sched_enqueue(struct sched *s, struct vcpu *v);
+/* A blocked or new vCPU becomes ready (or throttled, if its budget is spent). */
+void sched_wake(struct sched *s, struct vcpu *v);
 /* Highest-priority ready vCPU, removed from its queue, or NULL. */
 struct vcpu *sched_dequeue_best(struct sched *s);
 /* Removes `v` from the run queue or sleeper list it is on (no-op if on none). */

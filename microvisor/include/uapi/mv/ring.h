@@ -93,6 +93,7 @@
 #define MV_RING_MIN_BYTES 256u        /* smallest ring the library accepts */
 #define MV_RING_MAX_BYTES 0x40000000u /* largest: 1 GiB */
 #define MV_RING_LEN_BYTES 4u          /* the length word of a record */
+/* Of a data area of d bytes (R - MV_RING_HEADER_BYTES): 1980 bytes of payload in 4 KiB. */
 #define MV_RING_MAX_RECORD(d) (((d) / 2u) & ~(MV_RING_ALIGN - 1u))
 #define MV_RING_MAX_PAYLOAD(d) (MV_RING_MAX_RECORD(d) - MV_RING_LEN_BYTES)
 
@@ -121,7 +122,7 @@ enum mv_ring_status {
 	MV_RING_E_FULL = -33,    /* write: no room now; producer_event is set */
 	MV_RING_E_TOO_BIG = -34, /* write: above the maximum; read: buffer too small */
 	MV_RING_E_CORRUPT = -35, /* the peer broke the format; this side stays broken */
-	MV_RING_E_INVALID = -36, /* init: bad size, alignment or end */
+	MV_RING_E_INVALID = -36, /* init: bad size, alignment or end; a call for the other side */
 };
 
 /*
@@ -147,6 +148,24 @@ struct mv_ring_iov {
 	uint32_t len;
 };
 
+/*
+ * Use, with notify() standing for MV_CALL_CHANNEL_NOTIFY and wait() for sleeping until the
+ * doorbell vIRQ:
+ *
+ *   producer:                                  consumer:
+ *     old = mv_ring_index(tx);                   for (;;) {
+ *     for each record to send:                     old = mv_ring_index(rx);
+ *       while (mv_ring_write(tx, ..) == FULL) {    while (mv_ring_read(rx, ..) == 0) {
+ *         if (need_notify_after_write(tx, old))      use the record;
+ *           notify();  (before waiting: the          if (need_notify_after_read(rx, old))
+ *                       consumer may be asleep)        notify();
+ *         wait();                                    old = mv_ring_index(rx);
+ *         old = mv_ring_index(tx);                 }
+ *       }                                          (E_CORRUPT: stop using the channel)
+ *     if (need_notify_after_write(tx, old))        if (!mv_ring_enable_notify(rx))
+ *       notify();                                    wait();
+ *                                                }
+ */
 #ifdef __KERNEL__
 #define MV_RING_MUST_CHECK __must_check
 #else
@@ -177,9 +196,8 @@ uint32_t mv_ring_index(const struct mv_ring *r);
 
 /*
  * Producer: appends one record of len bytes and publishes it. -> 0, MV_RING_E_FULL (nothing
- * written; producer_event asks the consumer to notify once half the ring is free, which is
- * room for any record), MV_RING_E_TOO_BIG
- * (len > mv_ring_max_payload), MV_RING_E_CORRUPT.
+ * written; producer_event asks the consumer to notify once half the ring is free, room for
+ * any record), MV_RING_E_TOO_BIG (len > mv_ring_max_payload), MV_RING_E_CORRUPT.
  */
 MV_RING_MUST_CHECK int mv_ring_write(struct mv_ring *r, const void *buf, uint32_t len);
 
