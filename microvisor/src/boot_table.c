@@ -44,6 +44,9 @@ static const char *check_cell(const struct mv_boot_header *h, const struct mv_bo
 		return "cell image out of bounds";
 	if (c->entry_ipa - c->load_ipa >= c->image_size)
 		return "cell entry outside its image";
+	if (c->dtb_size && (c->dtb_offset % 8 || c->dtb_ipa % 8 || c->dtb_offset > h->total_size ||
+			    c->dtb_size > h->total_size - c->dtb_offset))
+		return "cell device tree out of bounds";
 	const struct mv_boot_region *r =
 		(const struct mv_boot_region *)((const uint8_t *)h + h->regions_offset) +
 		c->first_region;

@@ -63,11 +63,22 @@ void cell_start(struct cell *c)
 	void *dst = arch_phys_to_virt(pa);
 	memcpy(dst, c->image, c->boot->image_size);
 	arch_dcache_clean(dst, c->boot->image_size);
+	uint32_t dtb = 0;
+	if (c->boot->dtb_size) {
+		if (!vmmu_ram_range(&c->vmmu, ipa_init(c->boot->dtb_ipa), c->boot->dtb_size, &pa))
+			panic("cell %s: device tree outside its RAM", c->boot->name);
+		dst = arch_phys_to_virt(pa);
+		memcpy(dst, (const uint8_t *)c->image - c->boot->image_offset + c->boot->dtb_offset,
+		       c->boot->dtb_size);
+		arch_dcache_clean(dst, c->boot->dtb_size);
+		dtb = c->boot->dtb_ipa;
+	}
 	c->cntvoff = arch_counter_now();
 	c->line_len = 0;
 	arch_vgic_cell_reset(c);
 	c->state = CELL_RUNNING;
 	atomic_add_return(&cells_running, 1);
+	c->vcpus[0].start_dtb = dtb;
 	if (vcpu_start(&c->vcpus[0], c->boot->entry_ipa, 0) != MV_OK)
 		panic("cell %s: vCPU 0 not off at start", c->boot->name);
 }

@@ -70,6 +70,9 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 			return;
 		}
 		arch_vcpu_reset(v, v->start_entry, v->start_context);
+		if (v->start_dtb) /* Linux boot protocol: r1 = ~0 (no machine ID), r2 = DTB */
+			arch_vcpu_set_result(v, 0, 0xffffffffu, v->start_dtb, 0);
+		v->start_dtb = 0;
 		v->remaining = v->budget;
 		v->replenish_at = arch_counter_now() + v->period;
 		sched_wake(s, v);

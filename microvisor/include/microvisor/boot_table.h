@@ -43,7 +43,7 @@ struct mv_image_header {
 _Static_assert(sizeof(struct mv_image_header) == 16, "image header layout");
 
 #define MV_BOOT_MAGIC 0x5442564du /* "MVBT" */
-#define MV_BOOT_VERSION 2u
+#define MV_BOOT_VERSION 3u
 
 #define MV_BOOT_MAX_CELLS 16u
 #define MV_BOOT_MAX_VCPUS 8u   /* per cell */
@@ -95,6 +95,12 @@ struct mv_boot_cell {
 	uint32_t budget_us;     /* CPU time per period, 0 = unlimited */
 	uint32_t period_us;
 	uint8_t vcpu_pcpu[MV_BOOT_MAX_VCPUS]; /* physical CPU of each vCPU */
+	/* A device tree for the cell (Linux cells), copied to dtb_ipa at every start; vCPU 0
+	 * then starts with r0 = 0, r1 = 0xffffffff, r2 = dtb_ipa (Linux ARM boot protocol,
+	 * Documentation/arm/booting.rst). dtb_size 0: none, and r0-r2 = 0. */
+	uint32_t dtb_offset; /* from the header; 8-byte aligned */
+	uint32_t dtb_size;
+	uint32_t dtb_ipa;    /* inside a RAM region of the cell, 8-byte aligned */
 };
 
 struct mv_boot_region {
@@ -144,7 +150,7 @@ _Static_assert(sizeof(struct mv_boot_header) == 68, "boot header layout");
 _Static_assert(sizeof(struct mv_boot_channel) == 64, "boot channel layout");
 _Static_assert(sizeof(struct mv_boot_vdev) == 56, "boot vdev layout");
 _Static_assert(sizeof(struct mv_boot_irq) == 16, "boot irq layout");
-_Static_assert(sizeof(struct mv_boot_cell) == 84, "boot cell layout");
+_Static_assert(sizeof(struct mv_boot_cell) == 96, "boot cell layout");
 _Static_assert(sizeof(struct mv_boot_region) == 16, "boot region layout");
 _Static_assert(offsetof(struct mv_boot_cell, vcpu_pcpu) == 76, "boot cell layout");
 

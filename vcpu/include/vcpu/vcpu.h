@@ -60,6 +60,7 @@ struct vcpu {
 	volatile uint32_t requests;  /* VCPU_REQ_* */
 	uint32_t start_entry;        /* for VCPU_REQ_START */
 	uint32_t start_context;
+	uint32_t start_dtb;          /* cell start only: device tree IPA for r2, or 0 */
 	uint32_t priority;           /* 0..31, higher runs first */
 	uint64_t slice_ticks;        /* round-robin slice, counter ticks */
 	uint64_t wake_at;            /* WFI wake-up time (counter), UINT64_MAX = none */
