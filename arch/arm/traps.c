@@ -13,6 +13,8 @@
 #define EC_UNKNOWN 0x00u
 #define EC_WFI_WFE 0x01u
 #define EC_CP15_32 0x03u
+#define EC_CP14_32 0x05u /* MCR/MRC to CP14: debug registers (HDCR.TDA) */
+#define EC_CP14_64 0x0cu
 #define EC_HVC 0x12u
 #define EC_SMC 0x13u
 #define EC_PABT_LOWER 0x20u
@@ -65,6 +67,20 @@ static void skip_instruction(struct vcpu *v, uint32_t hsr)
 }
 
 /*
+ * Debug registers (CP14, trapped by HDCR.TDA/TDOSA/TDRA) and performance monitors (CP15
+ * c9, HDCR.TPM) belong to no cell: they read as zero and ignore writes, as KVM does, so a
+ * guest probing them at boot (Linux's hw_breakpoint init) sees "no debug features"
+ * instead of dying on an UNDEFINED instruction.
+ */
+static void handle_raz_wi(struct vcpu *v, uint32_t hsr)
+{
+	uint32_t rt = CP15_RT(hsr);
+	if (CP15_READ(hsr) && rt < 13)
+		v->arch.regs.r[rt] = 0;
+	skip_instruction(v, hsr);
+}
+
+/*
  * Trapped CP15 accesses. ACTLR (TAC) reads return the physical value so that guests see
  * the SMP bit set; writes are ignored, as the register is shared with other cells.
  * Everything else trapped (implementation-defined registers, TIDCP) is UNDEFINED.
@@ -72,6 +88,10 @@ static void skip_instruction(struct vcpu *v, uint32_t hsr)
 static void handle_cp15(struct vcpu *v, uint32_t hsr)
 {
 	uint32_t rt = CP15_RT(hsr);
+	if (((hsr >> 10) & 0xfu) == 9 && rt < 13) { /* CRn = c9: performance monitors */
+		handle_raz_wi(v, hsr);
+		return;
+	}
 	if (CP15_ISS_KEY(hsr) != CP15_KEY(0, 1, 0, 1) || rt > 12) {
 		inject_undef(v, hsr);
 		return;
@@ -224,6 +244,12 @@ static void handle_trap(struct vcpu *v, uint32_t hsr)
 	case EC_CP15_32:
 		if (condition_passes(hsr, v->arch.regs.cpsr))
 			handle_cp15(v, hsr);
+		else
+			skip_instruction(v, hsr);
+		return;
+	case EC_CP14_32:
+		if (condition_passes(hsr, v->arch.regs.cpsr))
+			handle_raz_wi(v, hsr);
 		else
 			skip_instruction(v, hsr);
 		return;
