@@ -11,6 +11,9 @@
 #endif
 #include <mv/ring.h>
 
+/* Kernel builds warn about declarations after statements, and pv-linux compiles this file
+ * unchanged: declarations come first in each block. */
+
 /*
  * Shared-memory access and ordering. ring_load/ring_store are single, untorn 32-bit
  * accesses the compiler may neither repeat nor merge (a snapshot stays a snapshot).
@@ -69,7 +72,7 @@ static inline void ring_wmb(void)
 	__asm__ __volatile__("dmb ishst" ::: "memory");
 }
 #else
-/* Hosted builds (the unit tests): C11 fences, which also tell the sanitizers about order. */
+/* Hosted builds (the unit tests): C11 atomics and fences, the compiler's own barriers. */
 static inline uint32_t ring_load(const uint32_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
@@ -97,8 +100,8 @@ static inline void ring_wmb(void)
 #endif
 
 /*
- * Payload copies. Cells have no libc and the compiler's own memcpy may not be there, so
- * everything but the kernel copies by hand: words when both ends allow it, else bytes.
+ * Payload copies. The library builds without libc (the cells have none), so everything but
+ * the kernel copies by hand: words when both ends are aligned, else bytes.
  */
 #ifdef __KERNEL__
 static void ring_copy(void *dst, const void *src, uint32_t n)
@@ -175,14 +178,15 @@ static void ring_advance(struct mv_ring *r, uint32_t rec)
 	r->offset = rec < r->size - r->offset ? r->offset + rec : rec - (r->size - r->offset);
 }
 
-/* Copies n bytes into the data area at offset pos (< D), wrapping; returns the next offset. */
+/* Copies n (< D) bytes into the data area at offset pos (< D), wrapping; returns the offset
+ * after them. */
 static uint32_t ring_copy_in(struct mv_ring *r, uint32_t pos, const void *src, uint32_t n)
 {
 	uint32_t first = n < r->size - pos ? n : r->size - pos;
 
 	ring_copy(r->data + pos, src, first);
 	if (n == first)
-		return pos + n;
+		return pos + n < r->size ? pos + n : 0;
 	ring_copy(r->data, (const uint8_t *)src + first, n - first);
 	return n - first;
 }
@@ -207,10 +211,6 @@ static void ring_reset(struct mv_ring *r, bool producer)
 	r->broken = true;
 }
 
-/*
- * Kernel builds warn about declarations after statements, and pv-linux compiles this file
- * unchanged: declarations come first in each block here.
- */
 int mv_ring_init(struct mv_ring *r, void *mem, uint32_t bytes, bool producer)
 {
 	struct mv_ring_shared *hdr = mem;
@@ -339,7 +339,7 @@ int mv_ring_writev(struct mv_ring *r, const struct mv_ring_iov *iov, uint32_t n)
 	/* The payload starts 4 bytes into the record; D is a multiple of 8, so before D. */
 	pos = r->offset + MV_RING_LEN_BYTES;
 	for (uint32_t i = 0; i < n; i++)
-		pos = ring_copy_in(r, pos, iov[i].base, iov[i].len) % r->size;
+		pos = ring_copy_in(r, pos, iov[i].base, iov[i].len);
 	ring_publish(r, len);
 	return MV_RING_OK;
 }
