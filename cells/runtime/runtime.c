@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Cell runtime: hypercall wrappers, console printf, virtual timer, faults, CPU_ON, tests. */
+/* Cell runtime: hypercall wrappers, printf, virtual timer, faults, CPU_ON, tests; the
+ * console itself is console.c. */
 #include <cell/runtime.h>
 
 uint32_t mv_cell_info(uint32_t item)
@@ -25,19 +26,6 @@ void mv_system_reset(void)
 	mv_call0(MV_PSCI_SYSTEM_RESET);
 	for (;;)
 		__asm__ volatile("wfi");
-}
-
-void cell_write(const char *s, size_t n)
-{
-	while (n) {
-		uint32_t w[5] = { 0 };
-		size_t chunk = n < MV_DEBUG_WRITE_MAX ? n : MV_DEBUG_WRITE_MAX;
-		for (size_t i = 0; i < chunk; i++)
-			w[i / 4] |= (uint32_t)(unsigned char)s[i] << (8 * (i % 4));
-		mv_hvc(MV_CALL_DEBUG_WRITE, (uint32_t)chunk, w[0], w[1], w[2], w[3], w[4]);
-		s += chunk;
-		n -= chunk;
-	}
 }
 
 struct printbuf {
@@ -126,14 +114,24 @@ uint32_t timer_freq(void)
 	return f;
 }
 
-void timer_sleep_until(uint64_t deadline)
+void timer_arm(uint64_t deadline)
 {
 	__asm__ volatile("mcrr p15, 3, %0, %1, c14" : : "r"((uint32_t)deadline),
 			 "r"((uint32_t)(deadline >> 32))); /* CNTV_CVAL */
 	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1; isb" : : "r"(1u)); /* CNTV_CTL: ENABLE */
+}
+
+void timer_disarm(void)
+{
+	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1; isb" : : "r"(0u));
+}
+
+void timer_sleep_until(uint64_t deadline)
+{
+	timer_arm(deadline);
 	while (timer_now() < deadline)
 		__asm__ volatile("wfi");
-	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1; isb" : : "r"(0u));
+	timer_disarm();
 }
 
 cell_fault_hook_t cell_fault_hook;

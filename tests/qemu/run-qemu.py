@@ -3,6 +3,7 @@
 # Boots an image in QEMU and judges its console: fails on timeout, on a panic line, on a
 # test line reporting failures, and on any expected line that never appeared.
 import argparse
+import codecs
 import os
 import re
 import select
@@ -35,6 +36,11 @@ def main():
     ap.add_argument("--expect", action="append", default=[], help="regex that must appear")
     ap.add_argument("--poweroff", action="store_true", help="the run must end by powering off")
     ap.add_argument("--log", help="also write the console here")
+    ap.add_argument("--send-after", nargs=2, action="append", default=[],
+                    metavar=("REGEX", "BYTES"),
+                    help="type BYTES on the UART once a console line matches REGEX (repeatable; "
+                         "each fires once). BYTES takes Python escapes: \\xNN, \\r, \\n. A "
+                         "REGEX that never matches fails the run")
     ap.add_argument("image")
     a = ap.parse_args()
 
@@ -44,9 +50,14 @@ def main():
         a.icount = "3" if a.smp == 1 else "off"
     if a.icount != "off":
         cmd += ["-icount", f"shift={a.icount},sleep=off"]
+    sends = [(re.compile(r), codecs.escape_decode(b.encode())[0]) for r, b in a.send_after]
+    if sends:
+        # The UART alone on stdio: -nographic's default multiplexes it with the monitor,
+        # whose escape character (Ctrl-A) would swallow the console cell's own Ctrl-A.
+        cmd += ["-serial", "stdio", "-monitor", "none"]
     print("run-qemu:", " ".join(cmd), flush=True)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     pending = [re.compile(e) for e in a.expect]
     errors = []
     log = open(a.log, "w") if a.log else None
@@ -77,9 +88,17 @@ def main():
                 if m and (int(m.group(3)) != 0 or int(m.group(2)) == 0):
                     errors.append(f"test failures: {line}")
                 pending = [p for p in pending if not p.search(line)]
+                for send in [x for x in sends if x[0].search(line)]:
+                    sends.remove(send)
+                    print(f"run-qemu: typing {send[1]!r}", flush=True)
+                    try:
+                        proc.stdin.write(send[1])
+                        proc.stdin.flush()
+                    except BrokenPipeError:
+                        pass  # QEMU is gone; the checks below say what was missed
             if errors:
                 break
-        if not pending and not a.poweroff:
+        if not pending and not sends and not a.poweroff:
             break
     if proc.poll() is None:
         proc.kill()
@@ -88,6 +107,8 @@ def main():
         errors.append("the system did not power off")
     for p in pending:
         errors.append(f"never saw: {p.pattern}")
+    for r, _ in sends:
+        errors.append(f"never saw (to type after): {r.pattern}")
     if errors:
         for e in errors:
             print("run-qemu: FAIL:", e, flush=True)

@@ -26,7 +26,10 @@ struct plat {
 
 extern const struct plat plat;
 
-/* GICv2 CPU-interface and distributor helpers shared by board files. */
+/* Helpers shared by board files. */
 void pl011_putc(uint32_t base, char c);
+void ns16550_putc(uint32_t base, char c); /* 32-bit registers (reg-shift 2) */
+void psci_firmware_release_secondaries(uint32_t entry);
+void psci_firmware_system_off(void);
 
 #endif

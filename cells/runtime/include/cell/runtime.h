@@ -46,8 +46,18 @@ void mv_yield(void);
 void mv_system_off(void) __attribute__((noreturn));
 void mv_system_reset(void) __attribute__((noreturn));
 
-/* Console: through MV_CALL_DEBUG_WRITE until the console cell exists. */
+/*
+ * Console (console.c, docs/console.md): when the cell has a channel to a cell named
+ * "console", output goes there as ring records and the console cell prints it line by
+ * line as "[<cell name>] <line>"; otherwise through MV_CALL_DEBUG_WRITE, which the
+ * microvisor prints in the same format.
+ */
 void cell_write(const char *s, size_t n);
+/* Bytes typed for this cell on the console: copies up to cap of them, never blocks;
+ * returns how many (0 when none are waiting or the cell has no console channel). */
+size_t cell_read_input(char *buf, size_t cap);
+/* The console channel's number, or -1 when output goes through MV_CALL_DEBUG_WRITE. */
+int32_t cell_console_channel(void);
 void cell_printf(const char *fmt, ...);
 void cell_vprintf(const char *fmt, va_list ap);
 
@@ -56,6 +66,10 @@ uint64_t timer_now(void);
 uint32_t timer_freq(void);
 /* Arms CNTV to fire at `deadline` (virtual counter ticks) and executes WFI until it has. */
 void timer_sleep_until(uint64_t deadline);
+/* CNTV on at `deadline` (PPI 27 fires from then on, if enabled) / off, which also clears
+ * its interrupt: what a PPI 27 handler does. */
+void timer_arm(uint64_t deadline);
+void timer_disarm(void);
 
 /* Exceptions taken by the cell (start.S vectors). A hook returns to the instruction after
  * the faulting one; without a hook the cell reports and powers itself off. */
