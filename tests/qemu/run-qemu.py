@@ -11,12 +11,33 @@ import subprocess
 import sys
 import time
 
+UBOOT_QEMU = "/usr/lib/u-boot/qemu_arm/u-boot.bin"
+
 MACHINES = {
     # Starts in Non-secure HYP.
     "vexpress-hyp": ["-M", "vexpress-a15,secure=off,virtualization=on"],
     # Starts in Secure SVC: the microvisor goes through Monitor mode into HYP itself.
     "vexpress-secure": ["-M", "vexpress-a15,virtualization=on"],
+    # Debian's U-Boot (qemu_arm) boots the FIT image from a disk: the image argument is a
+    # directory (tools/mkboot --boot-dir) that QEMU presents as a FAT virtio disk.
+    "virt-uboot": ["-M", "virt,virtualization=on", "-cpu", "cortex-a15", "-bios", UBOOT_QEMU,
+                   "-net", "none"],
+    # Orange Pi PC: the boot ROM loads U-Boot's SPL from the SD card image (the image
+    # argument, from tools/mkboot --sd), which boots the FIT image from its partition.
+    "orangepi-sd": ["-M", "orangepi-pc"],
 }
+
+# How each machine is given the image, and its memory (orangepi-pc has a fixed 1 GiB).
+def image_args(machine, image):
+    if machine == "virt-uboot":
+        return ["-drive", f"if=none,file=fat:rw:{image},format=raw,id=boot",
+                "-device", "virtio-blk-device,drive=boot"]
+    if machine == "orangepi-sd":
+        return ["-sd", image]
+    return ["-kernel", image]
+
+
+DEFAULT_MEMORY = {"virt-uboot": "2G", "orangepi-sd": "1G"}
 FATAL = re.compile(r"PANIC|exception in HYP mode|unexpected exception")
 RESULT = re.compile(r"\[([^\]]+)\] (\d+) passed, (\d+) failed")
 
@@ -26,7 +47,7 @@ def main():
     ap.add_argument("--qemu", default="qemu-system-arm")
     ap.add_argument("--machine", default="vexpress-hyp", choices=MACHINES)
     ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--memory", default="256M")
+    ap.add_argument("--memory", default=None, help="default: 256M (virt: 2G, orangepi: 1G)")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--icount", default=None,
                     help="-icount shift: guest time counts instructions (2^shift ns each), so "
@@ -44,10 +65,13 @@ def main():
     ap.add_argument("image")
     a = ap.parse_args()
 
-    cmd = [a.qemu, *MACHINES[a.machine], "-m", a.memory, "-smp", str(a.smp), "-nographic",
-           "-audiodev", "none,id=n", "-no-reboot", "-kernel", a.image]
+    memory = a.memory or DEFAULT_MEMORY.get(a.machine, "256M")
+    if a.machine == "orangepi-sd":
+        a.smp = 4  # the H3 has four cores; U-Boot's PSCI parks those the system does not use
+    cmd = [a.qemu, *MACHINES[a.machine], "-m", memory, "-smp", str(a.smp), "-nographic",
+           "-audiodev", "none,id=n", "-no-reboot", *image_args(a.machine, a.image)]
     if a.icount is None:
-        a.icount = "3" if a.smp == 1 else "off"
+        a.icount = "3" if a.smp == 1 and a.machine.startswith("vexpress") else "off"
     if a.icount != "off":
         cmd += ["-icount", f"shift={a.icount},sleep=off"]
     sends = [(re.compile(r), codecs.escape_decode(b.encode())[0]) for r, b in a.send_after]
