@@ -129,7 +129,7 @@ void gic_handle_irqs(void)
 		else if (id == PPI_MAINTENANCE)
 			vgic_maintenance(s->loaded);
 		else if (id != SGI_RESCHEDULE)
-			log_printf("microvisor: unexpected interrupt %u\n", id);
+			log_event("microvisor: unexpected interrupt %u\n", id);
 		atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 		mmio_write32(gicc(GICC_DIR), iar);
 	}

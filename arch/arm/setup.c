@@ -116,7 +116,7 @@ void hyp_main_primary(void)
 void hyp_main_secondary(uint32_t cpu)
 {
 	hyp_cpu_init(cpu);
-	log_printf("microvisor: cpu%u up\n", cpu);
+	log_event("microvisor: cpu%u up\n", cpu);
 	mv_run(cpu);
 }
 

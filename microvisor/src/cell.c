@@ -101,14 +101,14 @@ void cell_vcpu_stopped(struct cell *c)
 	vdev_provider_stopped(c);
 	if (c->restart_after_stop) {
 		c->reset_count++;
-		log_printf("cell %s: restarting (reset %u)\n", c->boot->name, c->reset_count);
+		log_event("cell %s: restarting (reset %u)\n", c->boot->name, c->reset_count);
 		atomic_add_return(&cells_running, (uint32_t)-1);
 		cell_start(c);
 		return;
 	}
-	log_printf("cell %s: stopped\n", c->boot->name);
+	log_event("cell %s: stopped\n", c->boot->name);
 	if (atomic_add_return(&cells_running, (uint32_t)-1) == 0) {
-		log_printf("microvisor: all cells stopped, powering off\n");
+		log_event("microvisor: all cells stopped, powering off\n");
 		arch_system_off();
 	}
 }
@@ -139,6 +139,6 @@ void cell_report_fault(struct cell *c, const char *what, uint32_t addr, uint32_t
 	static uint32_t reported[CONFIG_MAX_CELLS];
 	uint32_t n = reported[c->id]++;
 	if (n < 8 || (n & 1023u) == 0)
-		log_printf("cell %s: %s at %08x (pc %08x), fault #%u\n", c->boot->name, what, addr, pc,
+		log_event("cell %s: %s at %08x (pc %08x), fault #%u\n", c->boot->name, what, addr, pc,
 			   n + 1);
 }

@@ -104,6 +104,23 @@ void log_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+static bool events_quiet;
+
+void log_quiet(void)
+{
+	events_quiet = true;
+}
+
+void log_event(const char *fmt, ...)
+{
+	if (events_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	log_vprintf(fmt, ap);
+	va_end(ap);
+}
+
 size_t log_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	struct outbuf o = { buf, size, 0 };

@@ -5,6 +5,7 @@
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <microvisor/main.h>
+#include <microvisor/string.h>
 #include <channels/channel.h>
 #include <vdev/vdev.h>
 
@@ -30,6 +31,9 @@ uint32_t mv_boot(void)
 	for (uint32_t i = 0; i < num_cells; i++)
 		cell_start(&cells[i]);
 	boot_num_pcpus = h->num_pcpus;
+	for (uint32_t i = 0; i < num_cells; i++)
+		if (!memcmp(cells[i].boot->name, "console", sizeof("console")))
+			log_quiet(); /* the console cell owns the UART from now on */
 	return boot_num_pcpus;
 }
 

@@ -101,7 +101,7 @@ bool psci_dispatch(struct vcpu *v, uint32_t fid)
 		return true;
 	case MV_PSCI_SYSTEM_OFF:
 	case MV_PSCI_SYSTEM_RESET:
-		log_printf("cell %s: PSCI %s\n", v->cell->boot->name,
+		log_event("cell %s: PSCI %s\n", v->cell->boot->name,
 			   fid == MV_PSCI_SYSTEM_OFF ? "SYSTEM_OFF" : "SYSTEM_RESET");
 		cell_stop(v->cell, fid == MV_PSCI_SYSTEM_RESET);
 		return true;

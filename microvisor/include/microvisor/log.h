@@ -10,6 +10,13 @@
 /* printf subset: %s %c %d %u %x %08x %p %%, with l/ll length modifiers. Serialised. */
 void log_printf(const char *fmt, ...) MV_PRINTF(1, 2);
 void log_vprintf(const char *fmt, va_list ap);
+/* A run-time event (a cell stopped or restarted, a guest fault, a CPU up). Printed only
+ * while no console cell owns the UART: once one does, the microvisor keeps to boot
+ * messages and panics, so that its output never interleaves with the console's lines. */
+void log_event(const char *fmt, ...) MV_PRINTF(1, 2);
+/* From now on log_event prints nothing. */
+void log_quiet(void);
+
 /* Formats into buf (always NUL-terminated); returns the length written. */
 size_t log_snprintf(char *buf, size_t size, const char *fmt, ...) MV_PRINTF(3, 4);
 
