@@ -13,31 +13,27 @@
 #define CNTV_CTL_ENABLE (1u << 0)
 #define CNTV_CTL_IMASK (1u << 1)
 
-#define BANKED_READ(reg, field) __asm__ volatile("mrs %0, " #reg : "=r"(b->field))
-#define BANKED_WRITE(reg, field) __asm__ volatile("msr " #reg ", %0" : : "r"(b->field))
+/* The banked registers of the guest's other modes (ARM ARM B9.3.9, MRS/MSR banked). */
+#define BANKED_SWITCHED(X)                                                               \
+	X(SP_usr, sp_usr) X(SP_svc, sp_svc) X(LR_svc, lr_svc) X(SPSR_svc, spsr_svc)             \
+	X(SP_abt, sp_abt) X(LR_abt, lr_abt) X(SPSR_abt, spsr_abt) X(SP_und, sp_und)             \
+	X(LR_und, lr_und) X(SPSR_und, spsr_und) X(SP_irq, sp_irq) X(LR_irq, lr_irq)             \
+	X(SPSR_irq, spsr_irq) X(r8_fiq, r8_fiq) X(r9_fiq, r9_fiq) X(r10_fiq, r10_fiq)           \
+	X(r11_fiq, r11_fiq) X(r12_fiq, r12_fiq) X(SP_fiq, sp_fiq) X(LR_fiq, lr_fiq)             \
+	X(SPSR_fiq, spsr_fiq)
 
 static void banked_save(struct arch_banked *b)
 {
-	BANKED_READ(SP_usr, sp_usr);
-	BANKED_READ(SP_svc, sp_svc); BANKED_READ(LR_svc, lr_svc); BANKED_READ(SPSR_svc, spsr_svc);
-	BANKED_READ(SP_abt, sp_abt); BANKED_READ(LR_abt, lr_abt); BANKED_READ(SPSR_abt, spsr_abt);
-	BANKED_READ(SP_und, sp_und); BANKED_READ(LR_und, lr_und); BANKED_READ(SPSR_und, spsr_und);
-	BANKED_READ(SP_irq, sp_irq); BANKED_READ(LR_irq, lr_irq); BANKED_READ(SPSR_irq, spsr_irq);
-	BANKED_READ(r8_fiq, r8_fiq); BANKED_READ(r9_fiq, r9_fiq); BANKED_READ(r10_fiq, r10_fiq);
-	BANKED_READ(r11_fiq, r11_fiq); BANKED_READ(r12_fiq, r12_fiq);
-	BANKED_READ(SP_fiq, sp_fiq); BANKED_READ(LR_fiq, lr_fiq); BANKED_READ(SPSR_fiq, spsr_fiq);
+#define SAVE(reg, field) __asm__ volatile("mrs %0, " #reg : "=r"(b->field));
+	BANKED_SWITCHED(SAVE)
+#undef SAVE
 }
 
 static void banked_restore(const struct arch_banked *b)
 {
-	BANKED_WRITE(SP_usr, sp_usr);
-	BANKED_WRITE(SP_svc, sp_svc); BANKED_WRITE(LR_svc, lr_svc); BANKED_WRITE(SPSR_svc, spsr_svc);
-	BANKED_WRITE(SP_abt, sp_abt); BANKED_WRITE(LR_abt, lr_abt); BANKED_WRITE(SPSR_abt, spsr_abt);
-	BANKED_WRITE(SP_und, sp_und); BANKED_WRITE(LR_und, lr_und); BANKED_WRITE(SPSR_und, spsr_und);
-	BANKED_WRITE(SP_irq, sp_irq); BANKED_WRITE(LR_irq, lr_irq); BANKED_WRITE(SPSR_irq, spsr_irq);
-	BANKED_WRITE(r8_fiq, r8_fiq); BANKED_WRITE(r9_fiq, r9_fiq); BANKED_WRITE(r10_fiq, r10_fiq);
-	BANKED_WRITE(r11_fiq, r11_fiq); BANKED_WRITE(r12_fiq, r12_fiq);
-	BANKED_WRITE(SP_fiq, sp_fiq); BANKED_WRITE(LR_fiq, lr_fiq); BANKED_WRITE(SPSR_fiq, spsr_fiq);
+#define RESTORE(reg, field) __asm__ volatile("msr " #reg ", %0" : : "r"(b->field));
+	BANKED_SWITCHED(RESTORE)
+#undef RESTORE
 }
 
 /* The CP15 registers switched per vCPU, as one list for save and restore. */

@@ -24,53 +24,40 @@ static inline uint32_t atomic_cmpxchg(volatile uint32_t *p, uint32_t old, uint32
 	return cur;
 }
 
+/* Applies `op` to *p atomically and returns the old value: a compare-and-swap loop, which
+ * every read-modify-write below shares. */
+#define ATOMIC_RMW(p, cur, expr)                                                           \
+	do {                                                                               \
+		cur = *(p);                                                                \
+	} while (atomic_cmpxchg((p), cur, (expr)) != cur)
+
 static inline uint32_t atomic_or(volatile uint32_t *p, uint32_t bits)
 {
-	uint32_t cur, fail;
-	atomic_barrier();
-	do {
-		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
-		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(cur | bits) : "memory");
-	} while (fail);
-	atomic_barrier();
-	return cur;
-}
-
-static inline uint32_t atomic_xchg(volatile uint32_t *p, uint32_t v)
-{
-	uint32_t cur, fail;
-	atomic_barrier();
-	do {
-		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
-		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(v) : "memory");
-	} while (fail);
-	atomic_barrier();
-	return cur;
-}
-
-static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t v)
-{
-	uint32_t cur, fail;
-	atomic_barrier();
-	do {
-		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
-		cur += v;
-		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(cur) : "memory");
-	} while (fail);
-	atomic_barrier();
+	uint32_t cur;
+	ATOMIC_RMW(p, cur, cur | bits);
 	return cur;
 }
 
 static inline uint32_t atomic_and(volatile uint32_t *p, uint32_t bits)
 {
-	uint32_t cur, fail;
-	atomic_barrier();
-	do {
-		__asm__ volatile("ldrex %0, [%1]" : "=&r"(cur) : "r"(p) : "memory");
-		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(cur & bits) : "memory");
-	} while (fail);
-	atomic_barrier();
+	uint32_t cur;
+	ATOMIC_RMW(p, cur, cur & bits);
 	return cur;
+}
+
+static inline uint32_t atomic_xchg(volatile uint32_t *p, uint32_t v)
+{
+	uint32_t cur;
+	ATOMIC_RMW(p, cur, v);
+	return cur;
+}
+
+/* Returns the new value. */
+static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t v)
+{
+	uint32_t cur;
+	ATOMIC_RMW(p, cur, cur + v);
+	return cur + v;
 }
 
 /* A test-and-set spinlock: held only for a few dozen instructions, never across a
