@@ -124,8 +124,12 @@ uint32_t guest_reg_read(const struct vcpu *v, uint32_t n)
 		return v->arch.regs.r[n];
 	if (n == 15)
 		return v->arch.regs.pc + 8u;
-	if (mode == PSR_MODE_USR || mode == 0x1fu) /* USR and SYS share SP and LR */
-		return n == 14 ? v->arch.regs.lr_usr : 0;
+	if (mode == PSR_MODE_USR || mode == 0x1fu) { /* USR and SYS share SP and LR */
+		if (n == 14)
+			return v->arch.regs.lr_usr;
+		__asm__ volatile("mrs %0, SP_usr" : "=r"(val));
+		return val;
+	}
 #define READ(m, sp, lr)                                                                   \
 	if (mode == (m)) {                                                                \
 		if (n == 13)                                                              \
@@ -150,6 +154,8 @@ void guest_reg_write(struct vcpu *v, uint32_t n, uint32_t val)
 	if (mode == PSR_MODE_USR || mode == 0x1fu) {
 		if (n == 14)
 			v->arch.regs.lr_usr = val;
+		else
+			__asm__ volatile("msr SP_usr, %0" : : "r"(val));
 		return;
 	}
 #define WRITE(m, sp, lr)                                                                  \
