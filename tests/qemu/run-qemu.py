@@ -42,6 +42,14 @@ FATAL = re.compile(r"PANIC|exception in HYP mode|unexpected exception")
 RESULT = re.compile(r"\[([^\]]+)\] (\d+) passed, (\d+) failed")
 
 
+def die_with_parent():
+    """QEMU gets SIGKILL when this runner dies (killed by a timeout, or its output pipe
+    closed), so that no guest is left spinning a host CPU (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--qemu", default="qemu-system-arm")
@@ -81,7 +89,8 @@ def main():
         cmd += ["-serial", "stdio", "-monitor", "none"]
     print("run-qemu:", " ".join(cmd), flush=True)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=die_with_parent)
     pending = [re.compile(e) for e in a.expect]
     errors = []
     log = open(a.log, "w") if a.log else None
