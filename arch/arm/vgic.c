@@ -231,11 +231,23 @@ void vgic_vcpu_reset(struct vgic_cpu *g)
 void vgic_vtimer_irq(struct vcpu *v)
 {
 	uint32_t ctl = sysreg_read_cntv_ctl();
-	if (!v || (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) !=
-			  (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) !=
+	    (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
 		return;
+	/* Masked even with no owner: a level interrupt nobody clears would stall this CPU. */
 	sysreg_write_cntv_ctl(ctl | CNTV_CTL_IMASK);
-	vgic_set_pending(v, PPI_VTIMER);
+	if (v)
+		vgic_set_pending(v, PPI_VTIMER);
+}
+
+void arch_vcpu_unload(struct vcpu *v)
+{
+	(void)v; /* its state is being discarded: quiet what it left live in this CPU */
+	sysreg_write_cntv_ctl(0);
+	gich_write(GICH_HCR, 0);
+	for (uint32_t n = 0; n < num_lrs; n++)
+		gich_write(GICH_LR(n), 0);
+	isb();
 }
 
 void arch_vcpu_vtimer_expired(struct vcpu *v)

@@ -22,6 +22,20 @@ static const char *check_region(const struct mv_boot_header *h, const struct mv_
 	return NULL;
 }
 
+/* [ipa, ipa + size) lies inside one RAM region of the cell. */
+static bool in_ram(const struct mv_boot_header *h, const struct mv_boot_cell *c, uint32_t ipa,
+		   uint32_t size)
+{
+	const struct mv_boot_region *r =
+		(const struct mv_boot_region *)((const uint8_t *)h + h->regions_offset) +
+		c->first_region;
+	for (uint32_t i = 0; i < c->num_regions; i++)
+		if (r[i].flags == MV_REGION_RAM && range_contains(r[i].ipa, r[i].size, ipa) &&
+		    size <= r[i].size - (ipa - r[i].ipa))
+			return true;
+	return false;
+}
+
 static const char *check_cell(const struct mv_boot_header *h, const struct mv_boot_cell *c,
 			      uint32_t max_pcpus)
 {
@@ -47,14 +61,11 @@ static const char *check_cell(const struct mv_boot_header *h, const struct mv_bo
 	if (c->dtb_size && (c->dtb_offset % 8 || c->dtb_ipa % 8 || c->dtb_offset > h->total_size ||
 			    c->dtb_size > h->total_size - c->dtb_offset))
 		return "cell device tree out of bounds";
-	const struct mv_boot_region *r =
-		(const struct mv_boot_region *)((const uint8_t *)h + h->regions_offset) +
-		c->first_region;
-	for (uint32_t i = 0; i < c->num_regions; i++)
-		if (r[i].flags == MV_REGION_RAM && range_contains(r[i].ipa, r[i].size, c->load_ipa) &&
-		    c->image_size <= r[i].size - (c->load_ipa - r[i].ipa))
-			return NULL;
-	return "cell image does not fit in a RAM region";
+	if (c->dtb_size && !in_ram(h, c, c->dtb_ipa, c->dtb_size))
+		return "cell device tree does not fit in a RAM region";
+	if (!in_ram(h, c, c->load_ipa, c->image_size))
+		return "cell image does not fit in a RAM region";
+	return NULL;
 }
 
 static bool virq_ok(uint32_t virq)

@@ -127,6 +127,12 @@ int main(void)
 	CHECK(refused(VERDICT(cell(1)->entry_ipa = 0x80002000u), "entry"));
 	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x801fff80u), "does not fit"));
 	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x1c090000u), "does not fit"));
+	CHECK(refused(VERDICT((cell(1)->dtb_offset = 0x2000, cell(1)->dtb_size = 0x100,
+			       cell(1)->dtb_ipa = 0x90000000u)), "device tree does not fit"));
+	CHECK(refused(VERDICT((cell(1)->dtb_offset = 0x2004, cell(1)->dtb_size = 0x100,
+			       cell(1)->dtb_ipa = 0x80100000u)), "device tree out of bounds"));
+	CHECK(VERDICT((cell(1)->dtb_offset = 0x2000, cell(1)->dtb_size = 0x100,
+		       cell(1)->dtb_ipa = 0x80100000u)) == NULL);
 	CHECK(refused(VERDICT(channel()->cell[1] = 0), "channel"));
 	CHECK(refused(VERDICT(channel()->cell[1] = 2), "channel"));
 	CHECK(refused(VERDICT(channel()->size = 0x1000), "channel"));

@@ -142,6 +142,7 @@ static void test_stop_requests(void)
 	struct vcpu *next = run(s);
 	CHECK(next == &va[0] || next == &va[1]);
 	CHECK(vb[0].state == VCPU_OFF && stopped_acks == 1 && s->loaded != &vb[0]);
+	CHECK(fake.unloads == 1); /* its timer and list registers were quieted */
 
 	/* The whole cell stops; a start racing with it is dropped on the owner CPU. */
 	cell_a.state = CELL_STOPPING;

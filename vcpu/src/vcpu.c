@@ -41,8 +41,10 @@ static void vcpu_stop_here(struct sched *s, struct vcpu *v)
 	sched_remove(s, v);
 	if (s->current == v)
 		s->current = NULL;
-	if (s->loaded == v)
+	if (s->loaded == v) {
+		arch_vcpu_unload(v);
 		s->loaded = NULL;
+	}
 	v->wake_at = UINT64_MAX;
 	v->state = VCPU_OFF;
 	atomic_or(&s->pending, SCHED_PENDING_RESCHED);

@@ -28,6 +28,9 @@ void arch_idle_wait(void);
 void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context);
 /* Saves the state of `prev` (may be NULL) held in the CPU and loads that of `next`. */
 void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
+/* The vCPU loaded on this CPU is being stopped and its state discarded: disarm what it
+ * left live in the CPU (virtual timer, list registers) so it cannot interrupt others. */
+void arch_vcpu_unload(struct vcpu *v);
 /* Counter value at which the vCPU's virtual timer asserts its interrupt, or UINT64_MAX
  * if it is disabled or masked. Reads the saved state: `v` must not be loaded. */
 uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v);

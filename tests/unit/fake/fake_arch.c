@@ -39,6 +39,12 @@ void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 	v->arch.resets++;
 }
 
+void arch_vcpu_unload(struct vcpu *v)
+{
+	(void)v;
+	fake.unloads++;
+}
+
 void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 {
 	(void)prev;

@@ -15,6 +15,7 @@ struct fake_arch {
 	uint32_t idles;
 	uint32_t switches;
 	uint32_t system_off;
+	uint32_t unloads;
 	struct vcpu *last_switch_to;
 };
 
