@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Cell images and the boot payload: boot table plus images, laid out per boot_table.h. */
 #include "image.h"
+#include "linuxdt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,14 @@ struct layout {
 	uint32_t vdevs_offset;
 	uint32_t irqs_offset;
 	uint32_t image_offset[MV_BOOT_MAX_CELLS];
+	uint32_t dtb_offset[MV_BOOT_MAX_CELLS]; /* 0: the cell has no device tree */
 	uint32_t total_size;
+};
+
+/* The generated device trees of the Linux cells and where each goes in its cell. */
+struct dtbs {
+	struct image_blob blob[MV_BOOT_MAX_CELLS];
+	uint32_t ipa[MV_BOOT_MAX_CELLS];
 };
 
 static int read_all(int fd, size_t size, struct image_blob *out)
@@ -153,9 +161,22 @@ unsigned int image_load(const struct sysdesc *sd, const char *dir, struct image_
 	return d->errors - before;
 }
 
-/* Lay the payload out as drawn in boot_table.h; returns its size, which may exceed 4 GiB. */
+/* An earlier cell that names the same image file, whose copy in the payload cell i can
+ * share (two Linux cells booting one kernel), or i itself. */
+static uint32_t same_image(const struct sysdesc *sd, const struct image_set *set, uint32_t i)
+{
+	for (uint32_t j = 0; j < i; j++) {
+		if (set->cells[j].size && set->cells[j].size == set->cells[i].size &&
+		    strcmp(sd->cells[j].image, sd->cells[i].image) == 0)
+			return j;
+	}
+	return i;
+}
+
+/* Lay the payload out as drawn in boot_table.h, the device trees after the images; returns
+ * its size, which may exceed 4 GiB. */
 static uint64_t layout_payload(const struct sysdesc *sd, const struct image_set *set,
-			       struct layout *l)
+			       const struct dtbs *dt, struct layout *l)
 {
 	uint64_t off = sizeof(struct mv_boot_header);
 
@@ -173,9 +194,23 @@ static uint64_t layout_payload(const struct sysdesc *sd, const struct image_set 
 	l->irqs_offset = (uint32_t)off;
 	off += (uint64_t)sd->num_irqs * sizeof(struct mv_boot_irq);
 	for (uint32_t i = 0; i < sd->num_cells; i++) {
+		uint32_t j = same_image(sd, set, i);
+
+		if (j != i) {
+			l->image_offset[i] = l->image_offset[j];
+			continue;
+		}
 		off = image_align_up(off, MV_BOOT_ALIGN);
 		l->image_offset[i] = off > UINT32_MAX ? 0 : (uint32_t)off;
 		off += set->cells[i].size;
+	}
+	for (uint32_t i = 0; i < sd->num_cells; i++) {
+		l->dtb_offset[i] = 0;
+		if (!dt->blob[i].size)
+			continue;
+		off = image_align_up(off, 8);
+		l->dtb_offset[i] = off > UINT32_MAX ? 0 : (uint32_t)off;
+		off += dt->blob[i].size;
 	}
 	off = image_align_up(off, sizeof(uint32_t));
 	l->total_size = off > UINT32_MAX ? 0 : (uint32_t)off;
@@ -208,7 +243,8 @@ static void encode_header(const struct sysdesc *sd, const struct layout *l, uint
 }
 
 static void encode_cell(const struct sysdesc_cell *c, const struct image_blob *img,
-			uint32_t image_offset, uint8_t *dst)
+			uint32_t image_offset, const struct image_blob *dtb, uint32_t dtb_offset,
+			uint32_t dtb_ipa, uint8_t *dst)
 {
 	struct mv_boot_cell bc;
 
@@ -227,6 +263,11 @@ static void encode_cell(const struct sysdesc_cell *c, const struct image_blob *i
 	bc.budget_us = c->budget_us;
 	bc.period_us = c->period_us;
 	memcpy(bc.vcpu_pcpu, c->vcpu_pcpu, sizeof(bc.vcpu_pcpu));
+	if (dtb->size) {
+		bc.dtb_offset = dtb_offset;
+		bc.dtb_size = (uint32_t)dtb->size;
+		bc.dtb_ipa = dtb_ipa;
+	}
 	memcpy(dst, &bc, sizeof(bc));
 }
 
@@ -285,18 +326,21 @@ static void encode_irq(const struct sysdesc_irq *irq, uint8_t *dst)
 
 /* `buf` is zeroed and l->total_size bytes long, so alignment gaps stay zero. */
 static void encode_payload(const struct sysdesc *sd, const struct image_set *set,
-			   const struct layout *l, uint8_t *buf)
+			   const struct dtbs *dt, const struct layout *l, uint8_t *buf)
 {
 	uint32_t sum;
 
 	encode_header(sd, l, buf);
 	for (uint32_t i = 0; i < sd->num_cells; i++) {
 		const struct image_blob *img = &set->cells[i];
+		const struct image_blob *dtb = &dt->blob[i];
 
-		encode_cell(&sd->cells[i], img, l->image_offset[i],
-			    buf + l->cells_offset + i * sizeof(struct mv_boot_cell));
+		encode_cell(&sd->cells[i], img, l->image_offset[i], dtb, l->dtb_offset[i],
+			    dt->ipa[i], buf + l->cells_offset + i * sizeof(struct mv_boot_cell));
 		if (img->size)
 			memcpy(buf + l->image_offset[i], img->data, img->size);
+		if (dtb->size)
+			memcpy(buf + l->dtb_offset[i], dtb->data, dtb->size);
 	}
 	for (uint32_t i = 0; i < sd->num_regions; i++)
 		encode_region(&sd->regions[i],
@@ -372,24 +416,60 @@ static unsigned int check_channels_fit(const struct sysdesc *sd,
 	return 0;
 }
 
+static void dtbs_free(struct dtbs *dt)
+{
+	for (uint32_t i = 0; i < MV_BOOT_MAX_CELLS; i++)
+		image_blob_free(&dt->blob[i]);
+}
+
+/* The device tree of each Linux cell, and where it goes. Returns the number of errors. */
+static unsigned int build_dtbs(const struct sysdesc *sd, const struct image_set *set,
+			       struct dtbs *dt, struct diag *d)
+{
+	unsigned int errors = 0;
+
+	for (uint32_t i = 0; i < sd->num_cells; i++) {
+		if (sd->cells[i].os != SYSDESC_OS_LINUX)
+			continue;
+		if (linuxdt_build(sd, i, &dt->blob[i], d) != 0) {
+			errors++;
+			continue;
+		}
+		errors += linuxdt_place(sd, i, set->cells[i].size, (uint32_t)dt->blob[i].size,
+					&dt->ipa[i], d);
+	}
+	return errors;
+}
+
 unsigned int image_build(const struct sysdesc *sd, const struct image_set *set,
 			 const struct mv_image_header *mv, struct image_blob *out,
 			 struct diag *d)
 {
 	struct layout l;
-	uint64_t payload = layout_payload(sd, set, &l);
+	struct dtbs dt;
+	uint64_t payload;
 
 	out->data = NULL;
 	out->size = 0;
-	if (check_fit(sd, mv, payload, d) || check_channels_fit(sd, mv, payload, d))
+	memset(&dt, 0, sizeof(dt));
+	if (build_dtbs(sd, set, &dt, d)) {
+		dtbs_free(&dt);
 		return 1;
+	}
+	payload = layout_payload(sd, set, &dt, &l);
+	if (check_fit(sd, mv, payload, d) || check_channels_fit(sd, mv, payload, d)) {
+		dtbs_free(&dt);
+		return 1;
+	}
 	out->data = calloc(1, l.total_size);
 	if (!out->data) {
 		diag_error(d, "/", DIAG_NO_PROPERTY, "out of memory for a %" PRIu32 "-byte payload",
 			   l.total_size);
+		dtbs_free(&dt);
 		return 1;
 	}
 	out->size = l.total_size;
-	encode_payload(sd, set, &l, out->data);
+	encode_payload(sd, set, &dt, &l, out->data);
+	dtbs_free(&dt);
 	return 0;
 }

@@ -39,9 +39,10 @@ static const char *const microvisor_props[] = { "memory", "cpus", NULL };
 static const char *const no_props[] = { NULL };
 static const char *const cell_props[] = {
 	"image", "memory", "devices", "load-address", "entry", "vcpus", "cpus", "priority",
-	"time-slice-us", "budget-us", "period-us", "interrupts", NULL,
+	"time-slice-us", "budget-us", "period-us", "interrupts", "os", "bootargs", NULL,
 };
-static const char *const channel_props[] = { "ends", "ipa", "interrupts", "size", NULL };
+static const char *const channel_props[] = { "ends", "ipa", "interrupts", "size", "type",
+					     NULL };
 static const char *const vdev_props[] = { "consumer", "provider", "reg", "interrupt", NULL };
 
 static bool in_list(const char *name, const char *const *list)
@@ -532,6 +533,32 @@ static void store_regions(struct parser *p, struct sysdesc_cell *c,
 	c->num_devices = cr->num - cr->num_ram;
 }
 
+/* `os` says what the image is; a Linux cell may have `bootargs`, nothing else may. */
+static void parse_os(struct parser *p, int node, struct sysdesc_cell *c)
+{
+	const char *os = NULL, *args = NULL;
+
+	if (fdt_getprop(p->fdt, node, "os", NULL))
+		os = read_string(p, node, c->path, "os");
+	if (os && strcmp(os, "linux") == 0)
+		c->os = SYSDESC_OS_LINUX;
+	else if (os)
+		diag_error(p->d, c->path, "os", "\"%s\" is not a known OS (\"linux\")", os);
+
+	if (!fdt_getprop(p->fdt, node, "bootargs", NULL))
+		return;
+	if (!os) {
+		diag_error(p->d, c->path, "bootargs", "only for a cell with os = \"linux\"");
+		return;
+	}
+	args = read_string(p, node, c->path, "bootargs");
+	if (args && strlen(args) >= SYSDESC_BOOTARGS_MAX)
+		diag_error(p->d, c->path, "bootargs", "longer than %u characters",
+			   SYSDESC_BOOTARGS_MAX - 1);
+	else if (args)
+		memcpy(c->bootargs, args, strlen(args) + 1);
+}
+
 /* The cell's pass-through SPIs join the system's table, keeping description order. */
 static void parse_interrupts(struct parser *p, int node, uint32_t idx,
 			     const struct sysdesc_cell *c, bool store)
@@ -584,6 +611,7 @@ static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_
 	check_ipa_overlaps(p, c, &cr);
 	parse_load_entry(p, node, c, &cr);
 	parse_schedule(p, node, c);
+	parse_os(p, node, c);
 	parse_interrupts(p, node, idx, c, store);
 	if (store)
 		store_regions(p, c, &cr);
@@ -665,6 +693,33 @@ static void parse_channel_size(struct parser *p, int node, struct sysdesc_channe
 		ch->size = size;
 }
 
+/* `type`, or by default "console" when an end is the cell named "console", else "raw". */
+static void parse_channel_type(struct parser *p, int node, struct sysdesc_channel *ch)
+{
+	static const char *const names[] = { "raw", "net", "console" };
+	const char *type;
+
+	ch->type = SYSDESC_CHANNEL_RAW;
+	for (uint32_t e = 0; e < 2; e++) {
+		if (ch->cell[e] != SYSDESC_NO_CELL &&
+		    strcmp(p->sd->cells[ch->cell[e]].name, "console") == 0)
+			ch->type = SYSDESC_CHANNEL_CONSOLE;
+	}
+	if (!fdt_getprop(p->fdt, node, "type", NULL))
+		return;
+	type = read_string(p, node, ch->path, "type");
+	if (!type)
+		return;
+	for (uint32_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(type, names[i]) == 0) {
+			ch->type = (enum sysdesc_channel_type)i;
+			return;
+		}
+	}
+	diag_error(p->d, ch->path, "type", "\"%s\" is not \"raw\", \"net\" or \"console\"",
+		   type);
+}
+
 /* Parse /channels/<name> into `ch`; `*ipa_ok` says whether its windows can be checked. */
 static void parse_channel(struct parser *p, int node, struct sysdesc_channel *ch,
 			  bool *ipa_ok)
@@ -685,6 +740,7 @@ static void parse_channel(struct parser *p, int node, struct sysdesc_channel *ch
 		snprintf(what, sizeof(what), "end %" PRIu32 ": ", e);
 		check_range(p, ch->path, "ipa", what, "ipa", ch->ipa[e], ch->size);
 	}
+	parse_channel_type(p, node, ch);
 	if (read_cells(p, node, ch->path, "interrupts", 2, "<virq0 virq1>", virq) != PROP_OK)
 		return;
 	for (uint32_t e = 0; e < 2; e++) {

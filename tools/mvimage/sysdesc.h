@@ -26,6 +26,20 @@
 #define SYSDESC_CHANNEL_ALIGN 0x2000u /* channel sizes: two rings of whole pages */
 #define SYSDESC_MAX_VDEV_SIZE 0x100000u
 
+#define SYSDESC_BOOTARGS_MAX 1024u /* bytes of a Linux cell's bootargs, with the NUL */
+
+/* What runs in a cell: `os` absent is a plain binary; "linux" gets a generated device
+ * tree (tools/mvimage/linuxdt.c, docs/linux.md). */
+enum sysdesc_os { SYSDESC_OS_NONE = 0, SYSDESC_OS_LINUX };
+
+/* /channels/<name> `type`: which Linux driver binds to a channel (compatible
+ * "mv,channel-<type>"); ignored by other cells. */
+enum sysdesc_channel_type {
+	SYSDESC_CHANNEL_RAW = 0,
+	SYSDESC_CHANNEL_NET,
+	SYSDESC_CHANNEL_CONSOLE,
+};
+
 /* A reference to a cell that did not resolve; the error has been reported. */
 #define SYSDESC_NO_CELL UINT32_MAX
 
@@ -55,6 +69,8 @@ struct sysdesc_cell {
 	uint32_t time_slice_us;
 	uint32_t budget_us; /* 0 with period_us 0: unlimited */
 	uint32_t period_us;
+	enum sysdesc_os os;
+	char bootargs[SYSDESC_BOOTARGS_MAX]; /* Linux cells: the kernel command line */
 };
 
 /* /channels/<name>: shared memory between cell[0] and cell[1], a doorbell in each. */
@@ -65,6 +81,7 @@ struct sysdesc_channel {
 	uint32_t ipa[2];
 	uint32_t virq[2]; /* 0 if invalid (reported) */
 	uint32_t size;    /* 0 if invalid (reported) */
+	enum sysdesc_channel_type type; /* default: console if an end is named "console" */
 };
 
 /* /vdevs/<name>: a window of the consumer's IPA space that the provider emulates. */
