@@ -31,10 +31,7 @@ static inline void cntv_ctl_write(uint32_t v)
 
 rtos_tick_t rtos_arch_now(void)
 {
-	uint32_t lo, hi;
-
-	__asm__ volatile("isb; mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi)); /* CNTVCT */
-	return ((uint64_t)hi << 32) | lo;
+	return timer_now(); /* the cell runtime's CNTVCT read */
 }
 
 uint32_t rtos_arch_tick_hz(void)
