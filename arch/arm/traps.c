@@ -173,7 +173,10 @@ void guest_reg_write(struct vcpu *v, uint32_t n, uint32_t val)
 static uint32_t mmio_load_value(uint32_t value, uint32_t size, bool sign_extend)
 {
 	uint32_t bits = 8u * size;
-	if (size < 4 && sign_extend && ((value >> (bits - 1u)) & 1u))
+	if (size == 4)
+		return value;
+	value &= (1u << bits) - 1u; /* a provider's stray high bits never reach the register */
+	if (sign_extend && ((value >> (bits - 1u)) & 1u))
 		value |= ~((1u << bits) - 1u);
 	return value;
 }
