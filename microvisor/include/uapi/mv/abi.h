@@ -49,8 +49,10 @@
  * MV_CALL_DEBUG_WRITE   (r1 = length in bytes 0..20, r2..r6 = the bytes, packed
  *                       little-endian, first byte in the low byte of r2)
  *                       -> r0 = bytes written or MV_E_INVALID_PARAMETERS.
- *                       Kept until the console cell exists; output is line-buffered per
- *                       cell and prefixed with the cell's name.
+ *                       Output is line-buffered per cell and prefixed with the cell's
+ *                       name. Cells print through the console cell when the system has
+ *                       one (docs/console.md); this call is their fallback and early
+ *                       console.
  * MV_CALL_YIELD         () -> r0 = MV_OK. Gives up the rest of the time slice.
  *
  * Channels are numbered per cell, 0..MV_INFO_NUM_CHANNELS-1, in system-description order.
