@@ -15,32 +15,10 @@
 
 #include <microvisor/boot_table.h>
 
-extern char **environ;
+#include "tool_test.h"
 
 #define PAYLOAD_AT 8192u
 #define KERNEL_SIZE 20000u
-
-static unsigned int failures;
-
-static void check_u64(uint64_t got, uint64_t want, const char *what, int line)
-{
-	if (got == want)
-		return;
-	failures++;
-	fprintf(stderr, "test_linuxdt.c:%d: %s is 0x%llx, expected 0x%llx\n", line, what,
-		(unsigned long long)got, (unsigned long long)want);
-}
-
-static void check_true(bool ok, const char *what, int line)
-{
-	if (ok)
-		return;
-	failures++;
-	fprintf(stderr, "test_linuxdt.c:%d: %s is false\n", line, what);
-}
-
-#define CHECK_EQ(got, want) check_u64((uint64_t)(got), (uint64_t)(want), #got, __LINE__)
-#define CHECK(cond) check_true((cond), #cond, __LINE__)
 
 static void write_file(const char *path, const uint8_t *data, size_t size)
 {
@@ -50,27 +28,6 @@ static void write_file(const char *path, const uint8_t *data, size_t size)
 		perror(path);
 		exit(1);
 	}
-}
-
-static uint8_t *read_whole(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long len;
-
-	if (!f || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0) {
-		perror(path);
-		exit(1);
-	}
-	rewind(f);
-	buf = malloc((size_t)len + 1);
-	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		perror(path);
-		exit(1);
-	}
-	fclose(f);
-	*size = (size_t)len;
-	return buf;
 }
 
 static void setup(const char *work)
@@ -94,25 +51,6 @@ static void setup(const char *work)
 	write_file(path, kernel, sizeof(kernel));
 	snprintf(path, sizeof(path), "%s/cells/plain.bin", work);
 	write_file(path, plain, sizeof(plain));
-}
-
-static int run_mvimage(const char *mvimage, const char *dtc, const char *dts, const char *work)
-{
-	char mv[4096], dir[4096], out[4096];
-	char *argv[] = { (char *)mvimage, "--microvisor", mv, "--image-dir", dir, "--output", out,
-			 "--dtc", (char *)dtc, (char *)dts, NULL };
-	pid_t pid;
-	int status;
-
-	snprintf(mv, sizeof(mv), "%s/microvisor.bin", work);
-	snprintf(dir, sizeof(dir), "%s/cells", work);
-	snprintf(out, sizeof(out), "%s/out.img", work);
-	if (posix_spawn(&pid, mvimage, NULL, NULL, argv, environ) != 0 ||
-	    waitpid(pid, &status, 0) != pid) {
-		perror(mvimage);
-		exit(1);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 static uint32_t prop_u32(const void *fdt, int node, const char *name, int index)
