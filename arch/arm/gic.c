@@ -28,6 +28,7 @@
 #define GICD_ICACTIVER 0x380u
 
 #define GIC_SPURIOUS 1020u
+#define GIC_MAX_ACKS 64u /* interrupts acknowledged per HYP entry */
 #define IRQ_PRIORITY 0xa0u
 
 /* Interrupt IDs used by the microvisor itself. */
@@ -112,7 +113,8 @@ void arch_hyp_timer_set(uint64_t deadline)
 void gic_handle_irqs(void)
 {
 	struct sched *s = sched_of(arch_pcpu_id());
-	for (;;) {
+	/* Bounded: what is still pending after this many is taken at the next guest entry. */
+	for (uint32_t n = 0; n < GIC_MAX_ACKS; n++) {
 		uint32_t iar = mmio_read32(gicc(GICC_IAR));
 		uint32_t id = iar & 0x3ffu;
 		if (id >= GIC_SPURIOUS)
@@ -133,6 +135,11 @@ void gic_handle_irqs(void)
 		atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 		mmio_write32(gicc(GICC_DIR), iar);
 	}
+}
+
+void arch_irq_poll(void)
+{
+	gic_handle_irqs();
 }
 
 void arch_idle_wait(void)

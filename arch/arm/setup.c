@@ -37,8 +37,18 @@ static volatile uint32_t entered_secure __attribute__((section(".data")));
 	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER |  \
 	 HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC)
 
-/* HDCR (B4.1.66): debug and performance-monitor registers trap; guests see no PMU. */
+/* HDCR (B4.1.66): debug and performance-monitor registers trap; guests see no PMU.
+ * HPMN[4:0] must not be 0 (UNPREDICTABLE): it is set to PMCR.N, all counters. */
 #define HDCR_TRAPS ((1u << 11) | (1u << 10) | (1u << 9) | (1u << 6) | (1u << 5))
+#define PMCR_N(pmcr) (((pmcr) >> 11) & 0x1fu)
+/* HSTR (B4.1.73): TTEE traps the ThumbEE registers TEECR and TEEHBR, which nothing
+ * switches between cells (they would be a covert channel); they read as zero. */
+#define HSTR_TTEE (1u << 16)
+/* Cortex-A15 ACTLR.IBE (TRM r2p0 4.3.28): ICIALLU also invalidates the branch target
+ * buffer, which Spectre v2 mitigations rely on. Writable from Secure state only. */
+#define MIDR_PART(midr) (((midr) >> 4) & 0xfffu)
+#define MIDR_PART_CORTEX_A15 0xc0fu
+#define ACTLR_A15_IBE (1u << 0)
 /* VTCR (B4.1.159): 32-bit IPA (T0SZ 0), walk starts at level 1 (SL0 1), tables
  * write-back write-allocate inner shareable. Bit 31 is RES1. */
 #define VTCR_VALUE ((1u << 31) | (3u << 12) | (1u << 10) | (1u << 8) | (1u << 6))
@@ -67,6 +77,8 @@ void secure_boot_setup(uint32_t cpu)
 	mmio_write32(plat.gicc_base + GICC_PMR, 0xffu);
 	mmio_write32(plat.gicc_base + GICC_CTLR, 0x3u); /* EnableGrp0 | EnableGrp1 */
 	__asm__ volatile("mcr p15, 0, %0, c1, c1, 2" : : "r"(NSACR_CP10_CP11)); /* NSACR */
+	if (MIDR_PART(sysreg_read_midr()) == MIDR_PART_CORTEX_A15)
+		sysreg_write_actlr(sysreg_read_actlr() | ACTLR_A15_IBE);
 	sysreg_write_cntfrq(plat.timer_freq);
 	if (cpu == 0) {
 		entered_secure = 1;
@@ -83,8 +95,8 @@ static void hyp_cpu_init(uint32_t cpu)
 	hyp_mmu_enable();
 	sysreg_write_hcr(HCR_GUEST);
 	sysreg_write_hcptr(0);
-	sysreg_write_hstr(0);
-	sysreg_write_hdcr(HDCR_TRAPS);
+	sysreg_write_hstr(HSTR_TTEE);
+	sysreg_write_hdcr(HDCR_TRAPS | PMCR_N(sysreg_read_pmcr()));
 	sysreg_write_vtcr(VTCR_VALUE);
 	sysreg_write_vpidr(sysreg_read_midr());
 	sysreg_write_cnthctl(CNTHCTL_PL1PCTEN);
@@ -136,11 +148,32 @@ uint32_t arch_counter_freq(void)
 	return sysreg_read_cntfrq();
 }
 
+/*
+ * The UART may be one a cell can reach or stop (a console cell owns it once the system
+ * has one): a wait for room in its FIFO is bounded, and once a wait ran out, later
+ * characters are dropped without waiting until the FIFO takes one again. At 115200 baud
+ * a character drains in 87 us, far inside the bound.
+ */
+#define UART_SPIN_LIMIT 200000u
+
+static bool uart_stuck;
+
+static void uart_send(char c)
+{
+	for (uint32_t n = 0; !plat.uart_putc(plat.uart_base, c); n++) {
+		if (uart_stuck || n == UART_SPIN_LIMIT) {
+			uart_stuck = true;
+			return;
+		}
+	}
+	uart_stuck = false;
+}
+
 void arch_console_putc(char c)
 {
 	if (c == '\n')
-		plat.uart_putc(plat.uart_base, '\r');
-	plat.uart_putc(plat.uart_base, c);
+		uart_send('\r');
+	uart_send(c);
 }
 
 const void *arch_boot_payload(uint32_t *available)

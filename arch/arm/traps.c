@@ -13,8 +13,10 @@
 #define EC_UNKNOWN 0x00u
 #define EC_WFI_WFE 0x01u
 #define EC_CP15_32 0x03u
-#define EC_CP14_32 0x05u /* MCR/MRC to CP14: debug registers (HDCR.TDA) */
-#define EC_CP14_64 0x0cu
+#define EC_CP15_64 0x04u /* MCRR/MRRC to CP15 */
+#define EC_CP14_32 0x05u /* MCR/MRC to CP14: debug registers (HDCR.TDA), ThumbEE (HSTR.TTEE) */
+#define EC_CP14_LS 0x06u /* LDC/STC to CP14: the debug data transfer registers */
+#define EC_CP14_64 0x0cu /* MRRC to CP14: the debug ROM address registers */
 #define EC_HVC 0x12u
 #define EC_SMC 0x13u
 #define EC_PABT_LOWER 0x20u
@@ -31,23 +33,48 @@
 #define HSR_DABT_SAS(hsr) (((hsr) >> 22) & 3u)
 #define HSR_DABT_SSE (1u << 21)
 #define HSR_DABT_SRT(hsr) (((hsr) >> 16) & 0xfu)
+#define HSR_DABT_S1PTW (1u << 7) /* the fault was on a stage-1 table walk */
+/* Fault status (DFSC/IFSC, long-descriptor format: B3.13.6, table B3-23). Only a
+ * translation fault (0b0001LL) has an IPA in HPFAR that names an emulated device. */
+#define HSR_FSC(hsr) ((hsr) & 0x3fu)
+#define FSC_IS_TRANSLATION(fsc) (((fsc) & 0x3cu) == 0x04u)
 
 /* ISS of a trapped MCR/MRC (B3.13.6): Opc2[19:17] Opc1[16:14] CRn[13:10] Rt[8:5] CRm[4:1] Dir[0]. */
 #define CP15_ISS_KEY(hsr) ((hsr) & 0x000ffc1eu) /* Opc2, Opc1, CRn, CRm */
 #define CP15_KEY(opc1, crn, crm, opc2) \
 	(((uint32_t)(opc2) << 17) | ((uint32_t)(opc1) << 14) | ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
 #define CP15_RT(hsr) (((hsr) >> 5) & 0xfu)
+#define CP_RT2(hsr) (((hsr) >> 10) & 0xfu) /* MCRR/MRRC second register */
 #define CP15_READ(hsr) ((hsr) & 1u)
 
-/* A trapped conditional instruction whose condition fails must be skipped, not executed
- * (B3.13.6, "Conditional execution of trapped instructions"). */
+/* ITSTATE of a Thumb IT block: IT[7:2] in CPSR[15:10], IT[1:0] in CPSR[26:25] (A2.5.2). */
+static uint32_t itstate(uint32_t cpsr)
+{
+	return ((cpsr >> 8) & 0xfcu) | ((cpsr >> 25) & 3u);
+}
+
+static uint32_t with_itstate(uint32_t cpsr, uint32_t it)
+{
+	cpsr &= ~((0x3fu << 10) | (3u << 25));
+	return cpsr | ((it & 0xfcu) << 8) | ((it & 3u) << 25);
+}
+
+/*
+ * A trapped conditional instruction whose condition fails must be skipped, not executed
+ * (B3.13.6, "Conditional execution of trapped instructions"). With CV = 0 the condition is
+ * not in the HSR: for a Thumb instruction in an IT block it is ITSTATE's (IT[7:4]).
+ */
 static bool condition_passes(uint32_t hsr, uint32_t cpsr)
 {
-	if (!(hsr & HSR_CV))
-		return true;
+	uint32_t cond = HSR_COND(hsr);
+	if (!(hsr & HSR_CV)) {
+		uint32_t it = itstate(cpsr);
+		if (!(cpsr & PSR_T) || !(it & 0xfu))
+			return true;
+		cond = it >> 4;
+	}
 	bool n = cpsr >> 31 & 1, z = cpsr >> 30 & 1, c = cpsr >> 29 & 1, v = cpsr >> 28 & 1;
 	bool r;
-	uint32_t cond = HSR_COND(hsr);
 	switch (cond >> 1) {
 	case 0: r = z; break;
 	case 1: r = c; break;
@@ -61,9 +88,31 @@ static bool condition_passes(uint32_t hsr, uint32_t cpsr)
 	return (cond & 1u) && cond != 0xfu ? !r : r;
 }
 
+/* Steps the guest past an emulated instruction of `len` bytes, advancing ITSTATE as the
+ * CPU would have when it is one of an IT block (ITAdvance(), A2.5.2). */
+static void step_over(struct vcpu *v, uint32_t len)
+{
+	uint32_t cpsr = v->arch.regs.cpsr, it = itstate(cpsr);
+	v->arch.regs.pc += len;
+	if (!(cpsr & PSR_T) || !it)
+		return;
+	it = (it & 7u) == 0 ? 0 : (it & 0xe0u) | ((it << 1) & 0x1fu);
+	v->arch.regs.cpsr = with_itstate(cpsr, it);
+}
+
 static void skip_instruction(struct vcpu *v, uint32_t hsr)
 {
-	v->arch.regs.pc += (hsr & HSR_IL) ? 4u : 2u;
+	step_over(v, (hsr & HSR_IL) ? 4u : 2u);
+}
+
+/* The result of an emulated MRC: to Rt, or with Rt = 15 (APSR_nzcv) its top four bits to
+ * the condition flags (A8.8.108). */
+static void mrc_result(struct vcpu *v, uint32_t rt, uint32_t val)
+{
+	if (rt == 15)
+		v->arch.regs.cpsr = (v->arch.regs.cpsr & 0x0fffffffu) | (val & 0xf0000000u);
+	else
+		guest_reg_write(v, rt, val);
 }
 
 /*
@@ -74,9 +123,18 @@ static void skip_instruction(struct vcpu *v, uint32_t hsr)
  */
 static void handle_raz_wi(struct vcpu *v, uint32_t hsr)
 {
-	uint32_t rt = CP15_RT(hsr);
-	if (CP15_READ(hsr) && rt < 13)
-		v->arch.regs.r[rt] = 0;
+	if (CP15_READ(hsr))
+		mrc_result(v, CP15_RT(hsr), 0);
+	skip_instruction(v, hsr);
+}
+
+/* MRRC from CP14 (DBGDRAR, DBGDSAR): no debug ROM, both registers read as zero. */
+static void handle_raz_64(struct vcpu *v, uint32_t hsr)
+{
+	if (CP15_READ(hsr)) {
+		guest_reg_write(v, CP15_RT(hsr), 0);
+		guest_reg_write(v, CP_RT2(hsr), 0);
+	}
 	skip_instruction(v, hsr);
 }
 
@@ -87,17 +145,16 @@ static void handle_raz_wi(struct vcpu *v, uint32_t hsr)
  */
 static void handle_cp15(struct vcpu *v, uint32_t hsr)
 {
-	uint32_t rt = CP15_RT(hsr);
-	if (((hsr >> 10) & 0xfu) == 9 && rt < 13) { /* CRn = c9: performance monitors */
+	if (((hsr >> 10) & 0xfu) == 9) { /* CRn = c9: performance monitors */
 		handle_raz_wi(v, hsr);
 		return;
 	}
-	if (CP15_ISS_KEY(hsr) != CP15_KEY(0, 1, 0, 1) || rt > 12) {
+	if (CP15_ISS_KEY(hsr) != CP15_KEY(0, 1, 0, 1)) {
 		inject_undef(v, hsr);
 		return;
 	}
 	if (CP15_READ(hsr))
-		v->arch.regs.r[rt] = sysreg_read_actlr();
+		mrc_result(v, CP15_RT(hsr), sysreg_read_actlr());
 	skip_instruction(v, hsr);
 }
 
@@ -117,9 +174,20 @@ static void handle_wfx(struct vcpu *v, uint32_t hsr)
 	X(PSR_MODE_UND, SP_und, LR_und) X(PSR_MODE_IRQ, SP_irq, LR_irq)                         \
 	X(PSR_MODE_FIQ, SP_fiq, LR_fiq)
 
+/* r8-r12 of FIQ mode are banked: the frame holds those of the other modes. */
+#define FIQ_BANKED(X) X(8, r8_fiq) X(9, r9_fiq) X(10, r10_fiq) X(11, r11_fiq) X(12, r12_fiq)
+
 uint32_t guest_reg_read(const struct vcpu *v, uint32_t n)
 {
 	uint32_t mode = v->arch.regs.cpsr & PSR_MODE_MASK, val = 0;
+	if (n >= 8 && n < 13 && mode == PSR_MODE_FIQ) {
+#define READ_FIQ(i, reg)                                                                  \
+	if (n == (i))                                                                     \
+		__asm__ volatile("mrs %0, " #reg : "=r"(val));
+		FIQ_BANKED(READ_FIQ)
+#undef READ_FIQ
+		return val;
+	}
 	if (n < 13)
 		return v->arch.regs.r[n];
 	if (n == 15)
@@ -145,6 +213,14 @@ uint32_t guest_reg_read(const struct vcpu *v, uint32_t n)
 void guest_reg_write(struct vcpu *v, uint32_t n, uint32_t val)
 {
 	uint32_t mode = v->arch.regs.cpsr & PSR_MODE_MASK;
+	if (n >= 8 && n < 13 && mode == PSR_MODE_FIQ) {
+#define WRITE_FIQ(i, reg)                                                                 \
+	if (n == (i))                                                                     \
+		__asm__ volatile("msr " #reg ", %0" : : "r"(val));
+		FIQ_BANKED(WRITE_FIQ)
+#undef WRITE_FIQ
+		return;
+	}
 	if (n < 13) {
 		v->arch.regs.r[n] = val;
 		return;
@@ -189,15 +265,17 @@ void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req)
 	}
 	if (!req->write)
 		guest_reg_write(v, req->srt, mmio_load_value(req->value, req->size, req->sign_extend));
-	v->arch.regs.pc += req->insn_len;
+	step_over(v, req->insn_len);
 }
 
 /* Emulates a decoded load or store to the vGIC distributor or a vdev window. Returns
  * false when no emulated device lives at `ipa`. */
 static bool handle_mmio(struct vcpu *v, uint32_t hsr, uint32_t ipa)
 {
-	if (!(hsr & HSR_DABT_ISV) || HSR_DABT_SRT(hsr) == 15)
-		return false; /* not decodable from the syndrome: the guest gets its abort */
+	/* Not decodable from the syndrome (no ISV, PC as the register, SAS = 3 which no
+	 * single-register access has): the guest gets its abort. */
+	if (!(hsr & HSR_DABT_ISV) || HSR_DABT_SRT(hsr) == 15 || HSR_DABT_SAS(hsr) == 3)
+		return false;
 	uint32_t size = 1u << HSR_DABT_SAS(hsr), srt = HSR_DABT_SRT(hsr);
 	bool write = hsr & HSR_DABT_WNR;
 	uint32_t value = write ? guest_reg_read(v, srt) : 0;
@@ -219,7 +297,10 @@ static void handle_stage2_abort(struct vcpu *v, uint32_t hsr, bool data)
 {
 	uint32_t far = data ? sysreg_read_hdfar() : sysreg_read_hifar();
 	uint32_t ipa = (sysreg_read_hpfar() << 8) | (far & 0xfffu); /* HPFAR[31:4] = IPA[39:12] */
-	if (data && handle_mmio(v, hsr, ipa))
+	/* HPFAR is valid and names a device window only for a stage-2 translation fault of
+	 * the access itself; permission faults and stage-1 walks abort in the guest. */
+	bool emulable = FSC_IS_TRANSLATION(HSR_FSC(hsr)) && !(hsr & HSR_DABT_S1PTW);
+	if (data && emulable && handle_mmio(v, hsr, ipa))
 		return;
 	cell_report_fault(v->cell, data ? "stage-2 data abort" : "stage-2 prefetch abort", ipa,
 			  v->arch.regs.pc);
@@ -259,6 +340,19 @@ static void handle_trap(struct vcpu *v, uint32_t hsr)
 	case EC_CP14_32:
 		if (condition_passes(hsr, v->arch.regs.cpsr))
 			handle_raz_wi(v, hsr);
+		else
+			skip_instruction(v, hsr);
+		return;
+	case EC_CP14_64:
+		if (condition_passes(hsr, v->arch.regs.cpsr))
+			handle_raz_64(v, hsr);
+		else
+			skip_instruction(v, hsr);
+		return;
+	case EC_CP15_64:
+	case EC_CP14_LS:
+		if (condition_passes(hsr, v->arch.regs.cpsr))
+			inject_undef(v, hsr);
 		else
 			skip_instruction(v, hsr);
 		return;

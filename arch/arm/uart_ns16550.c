@@ -7,9 +7,10 @@
 #define UART_LSR 0x14u /* register 5, reg-shift 2 */
 #define UART_LSR_THRE (1u << 5)
 
-void ns16550_putc(uint32_t base, char c)
+bool ns16550_putc(uint32_t base, char c)
 {
-	while (!(mmio_read32(base + UART_LSR) & UART_LSR_THRE))
-		;
+	if (!(mmio_read32(base + UART_LSR) & UART_LSR_THRE))
+		return false;
 	mmio_write32(base + UART_THR, (uint32_t)(unsigned char)c);
+	return true;
 }

@@ -7,9 +7,10 @@
 #define UART_FR 0x18u
 #define UART_FR_TXFF (1u << 5)
 
-void pl011_putc(uint32_t base, char c)
+bool pl011_putc(uint32_t base, char c)
 {
-	while (mmio_read32(base + UART_FR) & UART_FR_TXFF)
-		;
+	if (mmio_read32(base + UART_FR) & UART_FR_TXFF)
+		return false;
 	mmio_write32(base + UART_DR, (uint32_t)(unsigned char)c);
+	return true;
 }

@@ -74,8 +74,23 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 	sysreg_write_cntv_ctl(next->arch.vtimer.ctl);
 	vfp_restore(&next->arch.vfp);
 	vgic_restore(&next->arch.vgic);
-	if (!prev || prev->cell != next->cell)
+	if (!prev || prev->cell != next->cell) {
 		sysreg_write_vttbr(next->cell->vmmu.arch.vttbr);
+		arch_branch_predictor_flush(); /* no branch trained by one cell steers another */
+	}
+	isb();
+}
+
+/*
+ * BPIALL is what Cortex-A8/A9/A12/A17 need; Cortex-A15 ignores it and invalidates its
+ * branch target buffer on ICIALLU once ACTLR.IBE is set (Arm's Spectre v2 guidance, as
+ * Linux's harden_branch_predictor does). Both are done: cheap next to a cell switch.
+ */
+void arch_branch_predictor_flush(void)
+{
+	bp_inval_all();
+	icache_inval_all();
+	dsb();
 	isb();
 }
 

@@ -71,12 +71,15 @@ void arch_vgic_cell_reset(struct cell *c)
 }
 
 /* Marks `id` pending on `v` and wakes it. Any CPU; the owner CPU moves it into a list
- * register on its way back into the guest. */
+ * register on its way back into the guest. Only the 0->1 transition of the pending bit
+ * kicks: a vIRQ already pending has its kick on the way, so a cell raising it in a loop
+ * (GICD_SGIR, ISPENDR, CHANNEL_NOTIFY) sends no SGI storm to the target's CPU. */
 static void vgic_set_pending(struct vcpu *v, uint32_t id)
 {
-	atomic_or(&v->arch.vgic.pending[id / 32u], bit(id));
+	uint32_t old = atomic_or(&v->arch.vgic.pending[id / 32u], bit(id));
 	v->arch.vgic.dirty = 1;
-	vcpu_kick(v);
+	if (!(old & bit(id)))
+		vcpu_kick(v);
 }
 
 void arch_virq_raise(struct cell *c, uint32_t virq)
@@ -183,6 +186,12 @@ bool arch_vcpu_virq_pending(struct vcpu *v)
 {
 	uint32_t listed[VGIC_WORDS] = { 0 };
 	if (best_pending(v, listed) != VGIC_NUM_IRQS)
+		return true;
+	/* A virtual timer that fired and that we masked (vgic_vtimer_irq), not reprogrammed
+	 * since, is a wake-up even while the cell has its PPI disabled: WFI would otherwise
+	 * wait for a deadline that no longer exists. */
+	uint32_t fired = CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS;
+	if ((v->arch.vgic.pending[0] & bit(PPI_VTIMER)) && (sysreg_read_cntv_ctl() & fired) == fired)
 		return true;
 	uint32_t free = gich_read(GICH_ELSR0);
 	for (uint32_t n = 0; n < num_lrs; n++)

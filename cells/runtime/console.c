@@ -49,7 +49,8 @@ static void console_lock_give(uint32_t cpsr)
 	__asm__ volatile("msr cpsr_c, %0" : : "r"(cpsr) : "memory");
 }
 
-/* The fallback: 20 bytes per hypercall, line-buffered and prefixed by the microvisor. */
+/* The fallback: 20 bytes per hypercall, line-buffered and prefixed by the microvisor;
+ * refused (MV_E_DENIED) in a system with a console cell, and then the output is lost. */
 static void debug_write(const char *s, size_t n)
 {
 	while (n) {
@@ -57,7 +58,9 @@ static void debug_write(const char *s, size_t n)
 		size_t chunk = n < MV_DEBUG_WRITE_MAX ? n : MV_DEBUG_WRITE_MAX;
 		for (size_t i = 0; i < chunk; i++)
 			w[i / 4] |= (uint32_t)(unsigned char)s[i] << (8 * (i % 4));
-		mv_hvc(MV_CALL_DEBUG_WRITE, (uint32_t)chunk, w[0], w[1], w[2], w[3], w[4]);
+		if (mv_hvc(MV_CALL_DEBUG_WRITE, (uint32_t)chunk, w[0], w[1], w[2], w[3], w[4]).r0 ==
+		    (uint32_t)MV_E_DENIED)
+			return;
 		s += chunk;
 		n -= chunk;
 	}

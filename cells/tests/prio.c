@@ -21,6 +21,17 @@ static void high(uint64_t ms)
 		    (uint32_t)(worst * 1000u / ms));
 	/* The low-priority cell spins with a 50 ms slice: only preemption wakes us in time. */
 	CHECK(worst < ms);
+
+	/* A timer that fires before the WFI meant to wait for it (its PPI is disabled here:
+	 * the distributor is off): the microvisor masked it when it fired, and the WFI must
+	 * still complete instead of sleeping for good. */
+	timer_arm(timer_now() + ms);
+	uint64_t until = timer_now() + 3 * ms;
+	while (timer_now() < until)
+		;
+	wfi();
+	timer_disarm();
+	CHECK(timer_now() - until < 100 * ms);
 	test_report();
 }
 

@@ -55,42 +55,95 @@ void cells_create(const struct mv_boot_header *hdr)
 	num_cells = hdr->num_cells;
 }
 
+/* The start of a cell's life: its vGIC and console line reset, vCPU 0 started to load
+ * the image (cell_load_step) and run it. Called at boot and by the last stop of a
+ * restarting cell, when every vCPU is off. */
 void cell_start(struct cell *c)
 {
-	struct pa pa;
-	if (!vmmu_ram_range(&c->vmmu, ipa_init(c->boot->load_ipa), c->boot->image_size, &pa))
-		panic("cell %s: image outside its RAM", c->boot->name); /* boot_table_check rules it out */
-	void *dst = arch_phys_to_virt(pa);
-	memcpy(dst, c->image, c->boot->image_size);
-	arch_dcache_clean(dst, c->boot->image_size);
-	uint32_t dtb = 0;
-	if (c->boot->dtb_size) {
-		if (!vmmu_ram_range(&c->vmmu, ipa_init(c->boot->dtb_ipa), c->boot->dtb_size, &pa))
-			panic("cell %s: device tree outside its RAM", c->boot->name);
-		dst = arch_phys_to_virt(pa);
-		memcpy(dst, (const uint8_t *)c->image - c->boot->image_offset + c->boot->dtb_offset,
-		       c->boot->dtb_size);
-		arch_dcache_clean(dst, c->boot->dtb_size);
-		dtb = c->boot->dtb_ipa;
-	}
-	c->cntvoff = arch_counter_now();
 	c->line_len = 0;
+	c->load_done = 0;
 	arch_vgic_cell_reset(c);
 	c->state = CELL_RUNNING;
 	atomic_add_return(&cells_running, 1);
-	c->vcpus[0].start_dtb = dtb;
-	if (vcpu_start(&c->vcpus[0], c->boot->entry_ipa, 0) != MV_OK)
+	spin_lock(&c->life_lock);
+	enum mv_status st = vcpu_start(&c->vcpus[0], c->boot->entry_ipa, 0, true);
+	spin_unlock(&c->life_lock);
+	if (st != MV_OK) /* every vCPU acknowledged the stop, and CPU_ON is refused meanwhile */
 		panic("cell %s: vCPU 0 not off at start", c->boot->name);
+}
+
+/* Copies the next chunk of [src, src + size) to `ipa` in the cell, `done` bytes being
+ * already there. Returns the bytes still to copy after this chunk. */
+static uint32_t copy_chunk(struct cell *c, uint32_t ipa, const uint8_t *src, uint32_t size,
+			   uint32_t done)
+{
+	uint32_t n = size - done < CONFIG_CELL_LOAD_CHUNK ? size - done : CONFIG_CELL_LOAD_CHUNK;
+	struct pa pa;
+	if (!vmmu_ram_range(&c->vmmu, ipa_init(ipa), size, &pa))
+		panic("cell %s: image outside its RAM", c->boot->name); /* boot_table_check rules it out */
+	uint8_t *dst = (uint8_t *)arch_phys_to_virt(pa) + done;
+	memcpy(dst, src + done, n);
+	arch_dcache_clean(dst, n);
+	return size - done - n;
+}
+
+void cell_load_step(struct vcpu *v)
+{
+	struct cell *c = v->cell;
+	const struct mv_boot_cell *b = c->boot;
+	uint32_t image = b->image_size, dtb = b->dtb_size;
+	if (c->load_done < image) {
+		c->load_done = image - copy_chunk(c, b->load_ipa, c->image, image, c->load_done);
+		return;
+	}
+	if (c->load_done < image + dtb) {
+		const uint8_t *src = c->image - b->image_offset + b->dtb_offset;
+		uint32_t left = copy_chunk(c, b->dtb_ipa, src, dtb, c->load_done - image);
+		c->load_done = image + dtb - left;
+		return;
+	}
+	arch_vcpu_reset(v, b->entry_ipa, 0);
+	if (dtb) /* Linux boot protocol: r0 = 0, r1 = ~0 (no machine ID), r2 = DTB */
+		arch_vcpu_set_result(v, 0, 0xffffffffu, b->dtb_ipa, 0);
+	c->cntvoff = arch_counter_now(); /* the cell's virtual counter starts at 0 now */
+	v->loading = false;
+}
+
+enum mv_status cell_vcpu_start(struct vcpu *target, uint32_t entry, uint32_t context)
+{
+	struct cell *c = target->cell;
+	spin_lock(&c->life_lock);
+	enum mv_status st = c->state == CELL_RUNNING ? vcpu_start(target, entry, context, false)
+						     : MV_E_DENIED;
+	spin_unlock(&c->life_lock);
+	return st;
 }
 
 void cell_stop(struct cell *c, bool restart)
 {
-	if (atomic_cmpxchg(&c->state, CELL_RUNNING, CELL_STOPPING) != CELL_RUNNING)
+	spin_lock(&c->life_lock);
+	bool stopping = atomic_cmpxchg(&c->state, CELL_RUNNING, CELL_STOPPING) == CELL_RUNNING;
+	spin_unlock(&c->life_lock);
+	if (!stopping)
 		return;
 	c->restart_after_stop = restart;
 	c->stops_outstanding = c->num_vcpus;
 	for (uint32_t i = 0; i < c->num_vcpus; i++)
 		vcpu_post_request(&c->vcpus[i], VCPU_REQ_STOP);
+}
+
+void cell_vcpu_off(struct vcpu *v)
+{
+	struct cell *c = v->cell;
+	bool all_off = true;
+	spin_lock(&c->life_lock);
+	for (uint32_t i = 0; i < c->num_vcpus; i++)
+		all_off = all_off && c->vcpus[i].state == VCPU_OFF;
+	spin_unlock(&c->life_lock);
+	if (all_off) {
+		log_event("cell %s: every vCPU is off\n", c->boot->name);
+		cell_stop(c, false);
+	}
 }
 
 void cell_vcpu_stopped(struct cell *c)
@@ -120,10 +173,10 @@ void cell_console_write(struct cell *c, const char *bytes, uint32_t n)
 		;
 	for (uint32_t i = 0; i < n; i++) {
 		char ch = bytes[i];
-		bool flush = ch == '\n' || c->line_len == CELL_LINE_MAX - 1;
 		if (ch != '\n' && ch != '\r')
 			c->line[c->line_len++] = (ch >= 0x20 && ch < 0x7f) || ch == '\t' ? ch : '?';
-		if (flush) {
+		/* A full line is printed with room left for its terminating NUL. */
+		if (ch == '\n' || c->line_len == CELL_LINE_MAX - 1) {
 			c->line[c->line_len] = '\0';
 			log_printf("[%s] %s\n", c->boot->name, c->line);
 			c->line_len = 0;

@@ -60,6 +60,8 @@ static enum mv_status decode_debug_write(const struct vcpu *v, char *buf, uint32
 	*len = arch_vcpu_arg(v, 1);
 	if (*len > MV_DEBUG_WRITE_MAX)
 		return MV_E_INVALID_PARAMETERS;
+	if (log_is_quiet())
+		return MV_E_DENIED; /* the UART is the console cell's: HYP prints no guest bytes */
 	for (uint32_t i = 0; i < *len; i++)
 		buf[i] = (char)(arch_vcpu_arg(v, 2 + i / 4) >> (8 * (i % 4)));
 	return MV_OK;
@@ -117,7 +119,16 @@ static bool smccc_arch_call(struct vcpu *v, uint32_t fid)
 	}
 	if (fid == MV_SMCCC_ARCH_FEATURES) {
 		uint32_t q = arch_vcpu_arg(v, 1);
-		set_result(v, q == MV_SMCCC_VERSION ? MV_OK : MV_E_NOT_SUPPORTED, 0);
+		bool known = q == MV_SMCCC_VERSION || q == MV_SMCCC_ARCH_FEATURES ||
+			     q == MV_SMCCC_ARCH_WORKAROUND_1;
+		set_result(v, known ? MV_OK : MV_E_NOT_SUPPORTED, 0);
+		return true;
+	}
+	if (fid == MV_SMCCC_ARCH_WORKAROUND_1) {
+		/* Spectre v2: the branch predictor holds nothing of another cell once this
+		 * returns (ARM's Cache Speculation Side-channels, SMCCC 1.1 section 7.5). */
+		arch_branch_predictor_flush();
+		set_result(v, MV_OK, 0);
 		return true;
 	}
 	return false;

@@ -111,6 +111,11 @@ void log_quiet(void)
 	events_quiet = true;
 }
 
+bool log_is_quiet(void)
+{
+	return events_quiet;
+}
+
 void log_event(const char *fmt, ...)
 {
 	if (events_quiet)

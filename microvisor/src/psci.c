@@ -41,7 +41,7 @@ static void psci_cpu_on(struct vcpu *v)
 	uint32_t entry;
 	enum mv_status st = decode_cpu_on(v, &target, &entry);
 	if (st == MV_OK)
-		st = vcpu_start(target, entry, arch_vcpu_arg(v, 3));
+		st = cell_vcpu_start(target, entry, arch_vcpu_arg(v, 3));
 	result(v, st);
 }
 
@@ -71,6 +71,7 @@ static bool psci_implemented(uint32_t fid)
 	case MV_PSCI_SYSTEM_OFF:
 	case MV_PSCI_SYSTEM_RESET:
 	case MV_PSCI_FEATURES:
+	case MV_SMCCC_VERSION: /* SMCCC 7.2: discovering SMCCC_VERSION through PSCI_FEATURES */
 		return true;
 	default:
 		return false;
@@ -98,6 +99,7 @@ bool psci_dispatch(struct vcpu *v, uint32_t fid)
 		return true;
 	case MV_PSCI_CPU_OFF:
 		vcpu_off_self(sched_of(v->pcpu), v);
+		cell_vcpu_off(v);
 		return true;
 	case MV_PSCI_SYSTEM_OFF:
 	case MV_PSCI_SYSTEM_RESET:

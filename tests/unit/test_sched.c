@@ -25,6 +25,17 @@ void vdev_cancel(struct vcpu *v)
 	(void)v;
 }
 
+bool vdev_timeout(struct vcpu *v)
+{
+	(void)v;
+	return true;
+}
+
+void cell_load_step(struct vcpu *v)
+{
+	v->loading = false;
+}
+
 static void make_on(struct vcpu *v, struct cell *c, uint32_t index, uint32_t prio, uint32_t pcpu)
 {
 	v->cell = c;
@@ -83,13 +94,13 @@ static void test_round_robin_and_preemption(void)
 	cell_a.vcpus = va;
 	cell_a.num_vcpus = 2;
 
-	CHECK(vcpu_start(&va[0], 0x80000000u, 11) == MV_OK);
-	CHECK(vcpu_start(&va[0], 0x80000000u, 11) == MV_E_ON_PENDING);
-	CHECK(vcpu_start(&va[1], 0x80000000u, 12) == MV_OK);
+	CHECK(vcpu_start(&va[0], 0x80000000u, 11, false) == MV_OK);
+	CHECK(vcpu_start(&va[0], 0x80000000u, 11, false) == MV_E_ON_PENDING);
+	CHECK(vcpu_start(&va[1], 0x80000000u, 12, false) == MV_OK);
 	CHECK(fake.ipis[0] == 0); /* same CPU: no IPI */
 	CHECK(run(s) == &va[0]);
 	CHECK(va[0].arch.regs.r[0] == 11 && va[0].state == VCPU_RUNNING);
-	CHECK(vcpu_start(&va[0], 0, 0) == MV_E_ALREADY_ON);
+	CHECK(vcpu_start(&va[0], 0, 0, false) == MV_E_ALREADY_ON);
 	CHECK(fake.timer == 1000); /* an equal-priority peer waits: slice end armed */
 
 	fake.now = 500; /* no hazard: the fast path keeps the decision */
@@ -98,7 +109,7 @@ static void test_round_robin_and_preemption(void)
 	CHECK(tick(s, 1000) == &va[1]); /* slice over: round robin */
 	CHECK(tick(s, 2000) == &va[0]);
 
-	CHECK(vcpu_start(&vb[0], 0x80000000u, 0) == MV_OK); /* higher priority: preempts */
+	CHECK(vcpu_start(&vb[0], 0x80000000u, 0, false) == MV_OK); /* higher priority: preempts */
 	fake.now = 2100;
 	CHECK(run(s) == &vb[0]);
 	CHECK(fake.timer == UINT64_MAX); /* alone at its priority, nothing asleep */
@@ -136,7 +147,7 @@ static void test_stop_requests(void)
 	struct sched *s = sched_of(0);
 	stopped_acks = 0;
 	make(&vb[1], &cell_b, 1, 1);
-	CHECK(vcpu_start(&vb[1], 0x80000000u, 0) == MV_OK); /* keeps the CPU from idling */
+	CHECK(vcpu_start(&vb[1], 0x80000000u, 0, false) == MV_OK); /* keeps the CPU from idling */
 
 	vcpu_post_request(&vb[0], VCPU_REQ_STOP);
 	struct vcpu *next = run(s);
@@ -150,13 +161,13 @@ static void test_stop_requests(void)
 	vcpu_post_request(&va[1], VCPU_REQ_STOP);
 	CHECK(run(s) == &vb[1]);
 	CHECK(stopped_acks == 3 && va[0].state == VCPU_OFF && va[1].state == VCPU_OFF);
-	CHECK(vcpu_start(&va[0], 0x80000000u, 0) == MV_OK);
+	CHECK(vcpu_start(&va[0], 0x80000000u, 0, false) == MV_OK);
 	CHECK(run(s) == &vb[1]);
 	CHECK(va[0].state == VCPU_OFF);
 
 	/* A vCPU pinned elsewhere gets an IPI with its request. */
 	vb[0].pcpu = 1;
-	CHECK(vcpu_start(&vb[0], 0x80000000u, 0) == MV_OK);
+	CHECK(vcpu_start(&vb[0], 0x80000000u, 0, false) == MV_OK);
 	CHECK(fake.ipis[1] == 1 && sched_of(1)->pending == SCHED_PENDING_REQUESTS);
 }
 
@@ -175,8 +186,8 @@ static void test_budget(void)
 	make_on(&low, &cell_c, 1, 1, 2);
 	hog.budget = 300;
 	hog.period = 1000;
-	CHECK(vcpu_start(&hog, 0x80000000u, 0) == MV_OK);
-	CHECK(vcpu_start(&low, 0x80000000u, 0) == MV_OK);
+	CHECK(vcpu_start(&hog, 0x80000000u, 0, false) == MV_OK);
+	CHECK(vcpu_start(&low, 0x80000000u, 0, false) == MV_OK);
 	CHECK(run(s) == &hog);
 	CHECK(fake.timer == 100300); /* armed for the end of its budget */
 	CHECK(tick(s, 100300) == &low && hog.throttled);

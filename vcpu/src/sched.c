@@ -5,6 +5,7 @@
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
 #include <vcpu/vcpu.h>
+#include <vdev/vdev.h>
 
 static struct sched scheds[CONFIG_MAX_PCPUS];
 
@@ -131,7 +132,7 @@ void sched_remove(struct sched *s, struct vcpu *v)
 		v->throttled = false;
 		return;
 	}
-	if (v->state == VCPU_WFI)
+	if (v->state == VCPU_WFI || v->state == VCPU_WAIT_VDEV)
 		unlink(&s->sleepers, v);
 	if (v->state != VCPU_READY)
 		return;
@@ -150,12 +151,17 @@ void sched_block_wfi(struct sched *s, struct vcpu *v, uint64_t now)
 	uint64_t deadline = arch_vcpu_vtimer_deadline(v);
 	if (deadline <= now || arch_vcpu_virq_pending(v))
 		return; /* an interrupt is already pending: WFI completes at once */
-	charge(v, now);
+	sched_stop_current(s, v, now);
 	v->state = VCPU_WFI;
 	v->wake_at = deadline;
+	insert_sorted(&s->sleepers, v, deadline, true);
+}
+
+void sched_stop_current(struct sched *s, struct vcpu *v, uint64_t now)
+{
+	charge(v, now);
 	s->current = NULL;
 	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
-	insert_sorted(&s->sleepers, v, deadline, true);
 }
 
 void sched_timer_expired(struct sched *s, uint64_t now)
@@ -164,6 +170,15 @@ void sched_timer_expired(struct sched *s, uint64_t now)
 		struct vcpu *v = s->sleepers;
 		s->sleepers = v->rq_next;
 		v->wake_at = UINT64_MAX;
+		if (v->state == VCPU_WAIT_VDEV) {
+			/* Its provider did not answer in time: the access aborts. If the provider
+			 * completed it meanwhile, VCPU_REQ_VDEV_DONE is on its way instead. */
+			if (vdev_timeout(v)) {
+				v->vdev_req.done = true;
+				make_ready(s, v, now);
+			}
+			continue;
+		}
 		make_ready(s, v, now);
 		arch_vcpu_vtimer_expired(v);
 	}
@@ -176,11 +191,12 @@ void sched_timer_expired(struct sched *s, uint64_t now)
 	}
 }
 
-void sched_block_vdev(struct sched *s, struct vcpu *v)
+void sched_block_vdev(struct sched *s, struct vcpu *v, uint64_t now, uint64_t timeout)
 {
+	sched_stop_current(s, v, now);
 	v->state = VCPU_WAIT_VDEV;
-	s->current = NULL;
-	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
+	v->wake_at = now + timeout;
+	insert_sorted(&s->sleepers, v, v->wake_at, true);
 }
 
 void sched_yield(struct sched *s)
@@ -239,6 +255,9 @@ static uint64_t next_deadline(const struct sched *s)
 	return d;
 }
 
+/* Rounds of request handling per exit; more only if requests keep posting requests. */
+#define SCHED_REQUEST_ROUNDS 4u
+
 static void handle_requests(struct sched *s)
 {
 	for (uint32_t i = 0; i < s->num_pinned; i++)
@@ -254,12 +273,23 @@ struct vcpu *sched_exit_path(struct sched *s)
 	if (!s->pending && cur && cur->state == VCPU_RUNNING)
 		return cur;
 	for (;;) {
-		if (s->pending && atomic_xchg(&s->pending, 0) & SCHED_PENDING_REQUESTS)
-			handle_requests(s);
+		/* Handling requests may post new ones to this CPU (the last stop of a cell
+		 * restarts it here): they are handled now, not at some later exit. Each round
+		 * consumes what it found, and a START posts nothing further, so this ends. */
+		for (uint32_t round = 0; s->pending && round < SCHED_REQUEST_ROUNDS; round++)
+			if (atomic_xchg(&s->pending, 0) & SCHED_PENDING_REQUESTS)
+				handle_requests(s);
 		uint64_t now = arch_counter_now();
 		sched_timer_expired(s, now);
 		struct vcpu *next = pick(s, now);
 		arch_hyp_timer_set(next_deadline(s));
+		if (next && next->loading) {
+			/* A cell (re)start copies its image as its vCPU 0, a chunk per step: charged to
+			 * its budget and preemptible between chunks (interrupts are polled). */
+			cell_load_step(next);
+			arch_irq_poll();
+			continue;
+		}
 		if (next) {
 			if (next != s->loaded) {
 				arch_vcpu_switch(s->loaded, next);

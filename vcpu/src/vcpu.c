@@ -7,15 +7,24 @@
 #include <vcpu/vcpu.h>
 #include <vdev/vdev.h>
 
+/*
+ * A request bit already set has not been handled yet, and the hazard bit of its CPU is
+ * either still set (that CPU has an SGI on its way, or is in its exit path) or about to
+ * be handled: only the poster that turns a bit from 0 to 1 needs to interrupt the CPU. A
+ * cell looping on a doorbell therefore costs the target CPU one SGI per handled request,
+ * not one per call.
+ */
 void vcpu_post_request(struct vcpu *v, uint32_t req)
 {
-	atomic_or(&v->requests, req);
-	atomic_or(&sched_of(v->pcpu)->pending, SCHED_PENDING_REQUESTS);
+	if ((atomic_or(&v->requests, req) & req) == req)
+		return;
+	if (atomic_or(&sched_of(v->pcpu)->pending, SCHED_PENDING_REQUESTS) & SCHED_PENDING_REQUESTS)
+		return;
 	if (v->pcpu != arch_pcpu_id())
 		arch_send_reschedule(v->pcpu);
 }
 
-enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context)
+enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context, bool load)
 {
 	uint32_t old = atomic_cmpxchg(&v->state, VCPU_OFF, VCPU_ON_PENDING);
 	if (old == VCPU_ON_PENDING)
@@ -24,6 +33,7 @@ enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context)
 		return MV_E_ALREADY_ON;
 	v->start_entry = entry;
 	v->start_context = context;
+	v->start_load = load;
 	vcpu_post_request(v, VCPU_REQ_START);
 	return MV_OK;
 }
@@ -33,23 +43,32 @@ void vcpu_kick(struct vcpu *v)
 	vcpu_post_request(v, VCPU_REQ_KICK);
 }
 
-/* Takes `v` off this CPU: out of every queue, its register state discarded. */
+/* Takes `v` off this CPU: out of every queue, charged for the time it ran, its register
+ * state discarded and nothing of its last life left to apply to the next. */
 static void vcpu_stop_here(struct sched *s, struct vcpu *v)
 {
 	if (v->state == VCPU_WAIT_VDEV)
 		vdev_cancel(v);
 	sched_remove(s, v);
 	if (s->current == v)
-		s->current = NULL;
+		sched_stop_current(s, v, arch_counter_now());
 	if (s->loaded == v) {
 		arch_vcpu_unload(v);
 		s->loaded = NULL;
 	}
 	v->wake_at = UINT64_MAX;
+	v->vdev_req.done = false;
+	v->loading = false;
+	v->start_load = false;
 	v->state = VCPU_OFF;
 	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 }
 
+/*
+ * Handles the requests of `v` on its own CPU. A STOP is handled before a START read in
+ * the same exchange: a START claimed before the stop (cell_vcpu_start refuses one after
+ * it) is dropped with it, so no start outlives the life of the cell it was meant for.
+ */
 void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 {
 	uint32_t req = atomic_xchg(&v->requests, 0);
@@ -62,21 +81,22 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 		sched_wake(s, v);
 	}
 	if ((req & VCPU_REQ_VDEV_DONE) && v->state == VCPU_WAIT_VDEV) {
+		sched_remove(s, v); /* off the sleeper list of its timeout */
 		v->vdev_req.done = true; /* applied by the arch once `v` is loaded again */
 		sched_wake(s, v);
 	}
 	if ((req & VCPU_REQ_START) && v->state == VCPU_ON_PENDING) {
-		/* A start racing with a stop of the whole cell loses: the cell is going down. */
 		if (v->cell->state != CELL_RUNNING) {
 			v->state = VCPU_OFF;
 			return;
 		}
-		arch_vcpu_reset(v, v->start_entry, v->start_context);
-		if (v->start_dtb) /* Linux boot protocol: r1 = ~0 (no machine ID), r2 = DTB */
-			arch_vcpu_set_result(v, 0, 0xffffffffu, v->start_dtb, 0);
-		v->start_dtb = 0;
-		v->remaining = v->budget;
-		v->replenish_at = arch_counter_now() + v->period;
+		v->vdev_req.done = false;
+		if (v->start_load)
+			v->loading = true; /* the exit path loads the image, then resets `v` */
+		else
+			arch_vcpu_reset(v, v->start_entry, v->start_context);
+		v->start_load = false;
+		/* The budget is not refilled: only a new period does that (sched.c). */
 		sched_wake(s, v);
 	}
 }

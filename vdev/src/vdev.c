@@ -71,7 +71,8 @@ bool vdev_submit(struct vcpu *v, uint32_t ipa, struct vdev_request *req)
 	spin_lock(&vd->lock);
 	req->tag = (++vd->seq << 8) | (v->id & 0xffu);
 	v->vdev_req = *req;
-	sched_block_vdev(sched_of(v->pcpu), v);
+	sched_block_vdev(sched_of(v->pcpu), v, arch_counter_now(),
+			 (uint64_t)CONFIG_VDEV_TIMEOUT_US * (arch_counter_freq() / 1000000u));
 	if (vd->queue_tail)
 		vd->queue_tail->vdev_req.next = v;
 	else
@@ -88,6 +89,17 @@ void vdev_cancel(struct vcpu *v)
 	spin_lock(&vd->lock);
 	unqueue(vd, v);
 	spin_unlock(&vd->lock);
+}
+
+bool vdev_timeout(struct vcpu *v)
+{
+	struct vdev *vd = v->vdev_req.vdev;
+	spin_lock(&vd->lock);
+	bool queued = unqueue(vd, v);
+	spin_unlock(&vd->lock);
+	if (queued)
+		v->vdev_req.abort = true;
+	return queued;
 }
 
 void vdev_provider_stopped(struct cell *provider)

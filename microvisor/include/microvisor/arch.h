@@ -18,6 +18,12 @@ uint32_t arch_counter_freq(void);
 /* Arms this CPU's HYP timer to fire at `deadline` (counter ticks); UINT64_MAX disarms. */
 void arch_hyp_timer_set(uint64_t deadline);
 
+/* Handles the interrupts pending at this CPU without waiting: long HYP work (a cell load)
+ * calls it between steps, as HYP runs with interrupts masked. */
+void arch_irq_poll(void);
+/* Invalidates this CPU's branch predictor (Spectre v2 between cells). */
+void arch_branch_predictor_flush(void);
+
 /* Asks physical CPU `pcpu` to run its exit path (pending requests, reschedule). */
 void arch_send_reschedule(unsigned pcpu);
 /* Waits with interrupts masked until an interrupt is pending, then handles it. */

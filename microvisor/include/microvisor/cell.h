@@ -31,6 +31,8 @@ struct cell {
 	volatile uint32_t state;     /* enum cell_state */
 	volatile uint32_t stops_outstanding; /* vCPUs that have not yet stopped */
 	volatile uint32_t restart_after_stop;
+	volatile uint32_t life_lock; /* orders CPU_ON against a stop of the cell */
+	uint32_t load_done;          /* bytes of image and device tree copied by this start */
 	uint32_t reset_count;
 	uint64_t cntvoff;            /* virtual counter offset: the cell's time starts at 0 */
 	struct vmmu vmmu;
@@ -51,10 +53,21 @@ extern uint32_t num_cells;
 
 /* Builds every cell from a validated boot table. */
 void cells_create(const struct mv_boot_header *hdr);
-/* Loads the image and starts vCPU 0 of a cell (boot, and after a restart). */
+/* Starts vCPU 0 of a cell to load its image and run it (boot, and after a restart). */
 void cell_start(struct cell *c);
+/* One step of loading the cell of `v` (its vCPU 0, current on this CPU): copies at most
+ * CONFIG_CELL_LOAD_CHUNK bytes of the image or device tree; once all is copied, resets `v`
+ * to the cell's entry and clears v->loading. */
+void cell_load_step(struct vcpu *v);
+/* PSCI CPU_ON of `target`: MV_E_DENIED unless its cell is running, else as vcpu_start. A
+ * start can thus never be claimed once a stop of the cell has begun. */
+MV_MUST_CHECK enum mv_status cell_vcpu_start(struct vcpu *target, uint32_t entry,
+					     uint32_t context);
 /* Stops every vCPU of the cell; with `restart`, the last one to stop restarts the cell. */
 void cell_stop(struct cell *c, bool restart);
+/* The vCPU `v` turned itself off (PSCI CPU_OFF): if it was the last one on, the cell is
+ * stopped, as SYSTEM_OFF would, so that it does not count as running forever. */
+void cell_vcpu_off(struct vcpu *v);
 /* A vCPU of a stopping cell acknowledged the stop (called on its own CPU). */
 void cell_vcpu_stopped(struct cell *c);
 /* Appends debug-console bytes of a cell, printing complete lines with its name. */

@@ -16,6 +16,8 @@ void log_vprintf(const char *fmt, va_list ap);
 void log_event(const char *fmt, ...) MV_PRINTF(1, 2);
 /* From now on log_event prints nothing. */
 void log_quiet(void);
+/* True once log_quiet() was called: the UART belongs to a console cell. */
+bool log_is_quiet(void);
 
 /* Formats into buf (always NUL-terminated); returns the length written. */
 size_t log_snprintf(char *buf, size_t size, const char *fmt, ...) MV_PRINTF(3, 4);

@@ -20,6 +20,9 @@ uint32_t arch_counter_freq(void) { return 1000000u; /* 1 tick = 1 us */ }
 void arch_hyp_timer_set(uint64_t deadline) { fake.timer = deadline; }
 void arch_send_reschedule(unsigned pcpu) { fake.ipis[pcpu]++; }
 
+void arch_irq_poll(void) { fake.irq_polls++; }
+void arch_branch_predictor_flush(void) {}
+
 void arch_idle_wait(void)
 {
 	/* Idling in a test means time passes until the armed timer fires. */

@@ -16,6 +16,7 @@ struct fake_arch {
 	uint32_t switches;
 	uint32_t system_off;
 	uint32_t unloads;
+	uint32_t irq_polls;
 	struct vcpu *last_switch_to;
 };
 

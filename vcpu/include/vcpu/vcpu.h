@@ -60,7 +60,8 @@ struct vcpu {
 	volatile uint32_t requests;  /* VCPU_REQ_* */
 	uint32_t start_entry;        /* for VCPU_REQ_START */
 	uint32_t start_context;
-	uint32_t start_dtb;          /* cell start only: device tree IPA for r2, or 0 */
+	bool start_load;             /* the START is a cell (re)start: load the image first */
+	bool loading;                /* copying its cell's image, a chunk per scheduling step */
 	uint32_t priority;           /* 0..31, higher runs first */
 	uint64_t slice_ticks;        /* round-robin slice, counter ticks */
 	uint64_t wake_at;            /* WFI wake-up time (counter), UINT64_MAX = none */
@@ -123,16 +124,23 @@ void sched_yield(struct sched *s);
  */
 struct vcpu *sched_exit_path(struct sched *s);
 
-/* Posts a request to a vCPU and kicks its CPU. Callable from any CPU. */
+/* Posts a request to a vCPU and kicks its CPU, with one SGI per 0->1 transition of the
+ * request: a request already posted and not yet handled costs nothing. Any CPU. */
 void vcpu_post_request(struct vcpu *v, uint32_t req);
-/* PSCI CPU_ON semantics: OFF -> ON_PENDING, then start on its CPU. */
-MV_MUST_CHECK enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context);
+/* PSCI CPU_ON semantics: OFF -> ON_PENDING, then start on its CPU. With `load`, the vCPU
+ * first loads its cell's image (cell_load_step) and starts at the cell's entry. The caller
+ * holds the cell's life lock and has checked that the cell is running (cell_vcpu_start). */
+MV_MUST_CHECK enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context,
+					bool load);
 /* PSCI CPU_OFF: the calling vCPU `v`, current on this CPU, turns itself off. */
 void vcpu_off_self(struct sched *s, struct vcpu *v);
 /* A vIRQ became pending for `v`: wake it if it waits in WFI. Callable from any CPU. */
 void vcpu_kick(struct vcpu *v);
-/* The current vCPU `v` blocks until vcpu_post_request(v, VCPU_REQ_VDEV_DONE). */
-void sched_block_vdev(struct sched *s, struct vcpu *v);
+/* The current vCPU `v` blocks until vcpu_post_request(v, VCPU_REQ_VDEV_DONE), or until
+ * `timeout` counter ticks pass (then vdev_timeout() aborts the access). */
+void sched_block_vdev(struct sched *s, struct vcpu *v, uint64_t now, uint64_t timeout);
+/* The current vCPU `v` leaves this CPU for good (stop, CPU_OFF): charged for its time. */
+void sched_stop_current(struct sched *s, struct vcpu *v, uint64_t now);
 /* Handles `v`'s pending requests on its own CPU. */
 void vcpu_handle_requests(struct sched *s, struct vcpu *v);
 

@@ -25,6 +25,9 @@ void vdevs_create(const struct mv_boot_header *hdr);
 bool vdev_submit(struct vcpu *v, uint32_t ipa, struct vdev_request *req);
 /* The blocked vCPU is being stopped: drop its request. */
 void vdev_cancel(struct vcpu *v);
+/* The blocked vCPU's wait timed out: true if its request was still queued, and is now
+ * withdrawn and marked to abort; false if the provider completed it meanwhile. */
+bool vdev_timeout(struct vcpu *v);
 /* The provider cell stopped: every request it holds completes with an abort. */
 void vdev_provider_stopped(struct cell *provider);
 

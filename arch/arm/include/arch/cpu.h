@@ -74,6 +74,7 @@ MV_CP15_64(cntvct, 1, c14)
 MV_CP15_32(midr, 0, c0, c0, 0)
 MV_CP15_32(mpidr, 0, c0, c0, 5)
 MV_CP15_32(cntfrq, 0, c14, c0, 0)
+MV_CP15_32(pmcr, 0, c9, c12, 0) /* performance monitors control: N counters in [15:11] */
 
 /* HYP configuration (ARM ARM B4.1: Virtualization Extensions registers). */
 MV_CP15_32(vpidr, 4, c0, c0, 0)
@@ -120,6 +121,10 @@ static inline void tlbi_all_nsnh_is(void) /* TLBIALLNSNHIS: every VMID, inner sh
 static inline void icache_inval_all(void) /* ICIALLU */
 {
 	__asm__ volatile("mcr p15, 0, %0, c7, c5, 0" : : "r"(0) : "memory");
+}
+static inline void bp_inval_all(void) /* BPIALL */
+{
+	__asm__ volatile("mcr p15, 0, %0, c7, c5, 6" : : "r"(0) : "memory");
 }
 static inline void dcache_clean_inval_mva(uintptr_t va) /* DCCIMVAC */
 {

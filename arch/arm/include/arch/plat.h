@@ -3,6 +3,7 @@
 #ifndef ARCH_PLAT_H
 #define ARCH_PLAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct plat_window {
@@ -21,14 +22,14 @@ struct plat {
 	 * Secure SVC with the MMU off when the microvisor was entered there, else in HYP. */
 	void (*release_secondaries)(uint32_t entry);
 	void (*system_off)(void); /* powers the board off; may return if it cannot */
-	void (*uart_putc)(uint32_t base, char c);
+	bool (*uart_putc)(uint32_t base, char c); /* false: transmit FIFO full, nothing sent */
 };
 
 extern const struct plat plat;
 
 /* Helpers shared by board files. */
-void pl011_putc(uint32_t base, char c);
-void ns16550_putc(uint32_t base, char c); /* 32-bit registers (reg-shift 2) */
+bool pl011_putc(uint32_t base, char c);
+bool ns16550_putc(uint32_t base, char c); /* 32-bit registers (reg-shift 2) */
 void psci_firmware_release_secondaries(uint32_t entry);
 void psci_firmware_system_off(void);
 

@@ -25,6 +25,9 @@
 /* Arm architecture calls (SMCCC 2.5 section 7). */
 #define MV_SMCCC_VERSION 0x80000000u       /* -> r0 = 0x10001 (SMCCC 1.1) */
 #define MV_SMCCC_ARCH_FEATURES 0x80000001u /* r1 = function ID -> 0 or NOT_SUPPORTED */
+/* Spectre v2 (CVE-2017-5715): invalidates the branch predictor -> 0. The microvisor also
+ * does it on every change of cell on a CPU, so a cell needs it only against itself. */
+#define MV_SMCCC_ARCH_WORKAROUND_1 0x80008000u
 
 /* PSCI 1.0 (ARM DEN 0022D), 32-bit function IDs. */
 #define MV_PSCI_VERSION 0x84000000u        /* -> 0x00010000 */
@@ -48,7 +51,9 @@
  * MV_CALL_CELL_INFO     (r1 = item) -> r0 = status, r1 = value. Items: MV_INFO_*.
  * MV_CALL_DEBUG_WRITE   (r1 = length in bytes 0..20, r2..r6 = the bytes, packed
  *                       little-endian, first byte in the low byte of r2)
- *                       -> r0 = bytes written or MV_E_INVALID_PARAMETERS.
+ *                       -> r0 = bytes written, MV_E_INVALID_PARAMETERS (r1 > 20) or
+ *                       MV_E_DENIED: the system has a console cell, which owns the UART,
+ *                       and the microvisor prints no cell's bytes then.
  *                       Output is line-buffered per cell and prefixed with the cell's
  *                       name. Cells print through the console cell when the system has
  *                       one (docs/console.md); this call is their fallback and early
