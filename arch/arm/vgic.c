@@ -38,8 +38,8 @@
 
 static uint32_t num_lrs;
 
-static uint32_t gich_read(uint32_t off) { return mmio_read32(plat.gich_base + off); }
-static void gich_write(uint32_t off, uint32_t v) { mmio_write32(plat.gich_base + off, v); }
+static uint32_t gich_read(uint32_t off) { return mmio_read32(plat.board.gich.base + off); }
+static void gich_write(uint32_t off, uint32_t v) { mmio_write32(plat.board.gich.base + off, v); }
 
 static uint32_t bit(uint32_t id) { return 1u << (id % 32u); }
 
@@ -50,7 +50,7 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	if (num_lrs > VGIC_NUM_LRS_MAX)
 		num_lrs = VGIC_NUM_LRS_MAX;
 	arch_vgic_cell_reset(c);
-	return arch_stage2_map(&c->vmmu, ipa_init(GUEST_GICC_IPA), pa_init(plat.gicv_base), GICV_SIZE,
+	return arch_stage2_map(&c->vmmu, ipa_init(GUEST_GICC_IPA), pa_init(plat.board.gicv.base), GICV_SIZE,
 			       MV_REGION_DEVICE);
 }
 

@@ -27,10 +27,11 @@ struct options {
 	const char *dts;
 };
 
-/* The microvisor binary as read from disk and the header at its start. */
+/* The microvisor binary as read from disk, the header at its start and its board. */
 struct microvisor {
 	struct image_blob bin;
 	struct mv_image_header hdr;
+	struct mv_board board;
 };
 
 static void usage(FILE *f)
@@ -221,7 +222,7 @@ static int write_output(const char *out, const struct microvisor *mv,
 static int read_microvisor(const char *path, struct microvisor *mv)
 {
 	int err = image_read_file(path, UINT32_MAX, &mv->bin);
-	const char *why = err ? strerror(err) : image_parse_microvisor(&mv->bin, &mv->hdr);
+	const char *why = err ? strerror(err) : image_parse_microvisor(&mv->bin, &mv->hdr, &mv->board);
 
 	if (why) {
 		fprintf(stderr, "mvimage: %s: cannot use as the microvisor binary: %s\n", path,

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <microvisor/board.h>
+
 /*
  * Image layout (all little-endian, every offset relative to the boot header):
  *
@@ -39,8 +41,9 @@ struct mv_image_header {
 	uint32_t magic;          /* MV_IMAGE_MAGIC */
 	uint32_t payload_offset; /* from the start of the binary, 4 KiB aligned */
 	uint32_t load_address;   /* physical address the binary is linked and loaded at */
+	uint32_t board_offset;   /* of its struct mv_board (board.h), from the start */
 };
-_Static_assert(sizeof(struct mv_image_header) == 16, "image header layout");
+_Static_assert(sizeof(struct mv_image_header) == 20, "image header layout");
 
 #define MV_BOOT_MAGIC 0x5442564du /* "MVBT" */
 #define MV_BOOT_VERSION 3u

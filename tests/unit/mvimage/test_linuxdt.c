@@ -15,6 +15,7 @@
 
 #include <microvisor/boot_table.h>
 
+#include "test_board.h"
 #include "tool_test.h"
 
 #define PAYLOAD_AT 8192u
@@ -33,7 +34,6 @@ static void write_file(const char *path, const uint8_t *data, size_t size)
 static void setup(const char *work)
 {
 	static uint8_t kernel[KERNEL_SIZE], plain[300], mv[5000];
-	struct mv_image_header h = { 0xea000002u, MV_IMAGE_MAGIC, PAYLOAD_AT, 0x80000000u };
 	char path[4096];
 
 	snprintf(path, sizeof(path), "mkdir -p '%s/cells'", work);
@@ -42,7 +42,7 @@ static void setup(const char *work)
 	for (size_t i = 0; i < sizeof(kernel); i++)
 		kernel[i] = (uint8_t)(i * 7u + 3u);
 	memset(plain, 0x5a, sizeof(plain));
-	memcpy(mv, &h, sizeof(h));
+	test_board_binary(mv, PAYLOAD_AT, 0x80000000u);
 	snprintf(path, sizeof(path), "%s/microvisor.bin", work);
 	write_file(path, mv, sizeof(mv));
 	snprintf(path, sizeof(path), "%s/cells/kernel.bin", work);

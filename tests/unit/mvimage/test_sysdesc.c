@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "image.h"
 #include "sysdesc.h"
+#include "test_board.h"
 
 extern char **environ;
 
@@ -432,14 +433,17 @@ static void test_image_checks(const struct sysdesc *sd, const char *dir)
  * channel memory after them. */
 static void test_image_build(const struct sysdesc *sd, const char *dir)
 {
-	static const struct mv_image_header too_big = { 0, MV_IMAGE_MAGIC, 0x400000, 0x80000000u };
-	static const struct mv_image_header too_low = { 0, MV_IMAGE_MAGIC, 0x1000, 0x7ffff000u };
-	static const struct mv_image_header fits = { 0, MV_IMAGE_MAGIC, 0x1000, 0x80000000u };
+	static const struct mv_image_header too_big = { 0, MV_IMAGE_MAGIC, 0x400000, 0x80000000u,
+							TEST_BOARD_OFFSET };
+	static const struct mv_image_header too_low = { 0, MV_IMAGE_MAGIC, 0x1000, 0x7ffff000u,
+							TEST_BOARD_OFFSET };
+	static const struct mv_image_header fits = { 0, MV_IMAGE_MAGIC, 0x1000, 0x80000000u,
+						     TEST_BOARD_OFFSET };
 	/* The channels take 16 + 8 KiB after the image, in order: net, then log. */
 	static const struct mv_image_header no_room_for_log = { 0, MV_IMAGE_MAGIC, 0x3f8000,
-								0x80000000u };
+								0x80000000u, TEST_BOARD_OFFSET };
 	static const struct mv_image_header just_room = { 0, MV_IMAGE_MAGIC, 0x3f6000,
-							  0x80000000u };
+							  0x80000000u, TEST_BOARD_OFFSET };
 	struct image_set set;
 	struct image_blob payload, payload2;
 	struct captured cap;
@@ -487,19 +491,54 @@ static void test_images(const char *good)
 	test_image_build(&sd, dir);
 }
 
-static const char *parse_microvisor(uint32_t size, uint32_t magic, uint32_t payload_offset)
+/* A stand-in binary of `size` bytes; `corrupt` changes it after the header is written. */
+static const char *parse_microvisor_with(uint32_t size, uint32_t magic, uint32_t payload_offset,
+					 void (*corrupt)(uint8_t *bin))
 {
 	static uint8_t bin[0x2000];
-	struct mv_image_header h = { 0xea000002u, magic, payload_offset, 0x80000000u };
 	struct image_blob b = { bin, size };
-	struct mv_image_header out;
+	struct mv_image_header out, *h = (struct mv_image_header *)bin;
+	struct mv_board board;
 	const char *why;
 
-	memcpy(bin, &h, sizeof(h));
-	why = image_parse_microvisor(&b, &out);
-	if (!why)
-		CHECK(memcmp(&out, &h, sizeof(h)) == 0);
+	memset(bin, 0, sizeof(bin));
+	test_board_binary(bin, payload_offset, 0x80000000u);
+	h->magic = magic;
+	if (corrupt)
+		corrupt(bin);
+	why = image_parse_microvisor(&b, &out, &board);
+	if (!why) {
+		CHECK(memcmp(&out, bin, sizeof(out)) == 0);
+		CHECK(memcmp(&board, &test_board, sizeof(board)) == 0);
+	}
 	return why;
+}
+
+static const char *parse_microvisor(uint32_t size, uint32_t magic, uint32_t payload_offset)
+{
+	return parse_microvisor_with(size, magic, payload_offset, NULL);
+}
+
+static void board_offset_outside(uint8_t *bin)
+{
+	((struct mv_image_header *)bin)->board_offset = 0x1800u - 8u;
+}
+
+static void board_magic_wrong(uint8_t *bin)
+{
+	bin[TEST_BOARD_OFFSET] ^= 1;
+}
+
+static void board_name_unterminated(uint8_t *bin)
+{
+	memset(bin + TEST_BOARD_OFFSET + offsetof(struct mv_board, name), 'x', MV_BOARD_NAME_LEN);
+}
+
+static void board_reserved_too_many(uint8_t *bin)
+{
+	uint32_t n = MV_BOARD_MAX_RESERVED + 1;
+
+	memcpy(bin + TEST_BOARD_OFFSET + offsetof(struct mv_board, num_reserved), &n, sizeof(n));
 }
 
 /* The header of the microvisor binary says where the payload goes; it must make sense. */
@@ -511,6 +550,14 @@ static void test_microvisor_header(void)
 	CHECK(parse_microvisor(0x1800, MV_BOOT_MAGIC, 0x2000) != NULL);
 	CHECK(parse_microvisor(0x1800, MV_IMAGE_MAGIC, 0x2800) != NULL);
 	CHECK(parse_microvisor(0x1800, MV_IMAGE_MAGIC, 0x1000) != NULL);
+	/* The board description it points at must be there and whole. */
+	CHECK(parse_microvisor(TEST_BOARD_OFFSET + 8, MV_IMAGE_MAGIC, 0x2000) != NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_offset_outside) != NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_magic_wrong) != NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_name_unterminated) !=
+	      NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_reserved_too_many) !=
+	      NULL);
 }
 
 int main(int argc, char **argv)
