@@ -263,9 +263,10 @@ static int build(const struct options *o, struct sysdesc *sd, struct image_set *
 	if (compile_dts(o, dtb) != 0)
 		return -1;
 	diag_init(&d, stderr, o->dts);
-	sysdesc_parse(dtb->data, dtb->size, sd, &d);
-	image_load(sd, o->image_dir, set, &d);
+	/* The board's checks need the microvisor; without it the rest is still checked. */
 	mv_err = read_microvisor(o->microvisor, mv);
+	sysdesc_parse(dtb->data, dtb->size, mv_err ? NULL : &mv->board, sd, &d);
+	image_load(sd, o->image_dir, set, &d);
 	if (d.errors == 0 && mv_err == 0)
 		image_build(sd, set, &mv->hdr, payload, &d);
 	if (d.errors || mv_err || write_output(o->output, mv, payload) != 0)

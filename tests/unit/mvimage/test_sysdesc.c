@@ -138,7 +138,7 @@ static void parse_good(const char *good, struct sysdesc *sd)
 	struct captured cap;
 
 	capture_open(&cap, "good.dts");
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, sd, &cap.d), 0);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, sd, &cap.d), 0);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "");
 	free(cap.text);
@@ -261,7 +261,7 @@ static void check_errors(const char *name, const char *text, unsigned int errors
 	path_in_work(dts, sizeof(dts), name);
 	dtb = compile(dts);
 	capture_open(&cap, name);
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &sd, &cap.d), errors);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, &sd, &cap.d), errors);
 	capture_close(&cap);
 	CHECK_STR(cap.text, want);
 	CHECK_EQ(cap.d.errors, errors);
@@ -290,7 +290,7 @@ static const char links_dts[] =
 	"		b: b {\n"
 	"			image = \"b.bin\";\n"
 	"			memory = <0x00000000 0x80200000 0x00100000>;\n"
-	"			devices = <0x2c000000 0x1c090000 0x00001000>;\n"
+	"			devices = <0x2c000000 0x1c0a0000 0x00001000>;\n"
 	"			interrupts = <41>;\n"
 	"		};\n"
 	"	};\n"
@@ -370,7 +370,7 @@ static void test_not_a_blob(void)
 	struct captured cap;
 
 	capture_open(&cap, "junk.dtb");
-	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &sd, &cap.d), 1);
+	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &test_board, &sd, &cap.d), 1);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "junk.dtb: /: -: not a valid device tree blob\n");
 	free(cap.text);
@@ -560,6 +560,45 @@ static void test_microvisor_header(void)
 	      NULL);
 }
 
+/* Two cells, `first` owning the board's UART as a device, the other a client. */
+static void console_system(char *out, size_t size, const char *first)
+{
+	snprintf(out, size,
+		 "/dts-v1/;\n"
+		 "/ {\n"
+		 "	compatible = \"mv,system-v1\";\n"
+		 "	microvisor { memory = <0x80000000 0x00100000>; };\n"
+		 "	cells {\n"
+		 "		%s {\n"
+		 "			image = \"a.bin\";\n"
+		 "			memory = <0x80000000 0x80100000 0x00200000>;\n"
+		 "			devices = <0x1c090000 0x1c090000 0x1000>;\n"
+		 "		};\n"
+		 "		client {\n"
+		 "			image = \"b.bin\";\n"
+		 "			memory = <0x80000000 0x80300000 0x00200000>;\n"
+		 "			devices = <0x1c0a0000 0x1c0a0000 0x1000>;\n"
+		 "		};\n"
+		 "	};\n"
+		 "};\n",
+		 first);
+}
+
+/* The console cell owns the microvisor's UART, as systems/test-console.dts gives it; any
+ * other cell that is given it is refused, in a line naming the node and property. */
+static void test_board_console(void)
+{
+	static char text[4096];
+
+	console_system(text, sizeof(text), "console");
+	check_errors("console.dts", text, 0, "");
+	console_system(text, sizeof(text), "rtos");
+	check_errors("not_console.dts", text, 1,
+		     "not_console.dts: /cells/rtos: devices: region 0 (pa 0x1c090000, size"
+		     " 0x00001000) overlaps the microvisor's UART [0x1c090000, 0x1c091000) of"
+		     " board test-board; only the cell named \"console\" may own it\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
@@ -576,6 +615,7 @@ int main(int argc, char **argv)
 	test_not_a_blob();
 	test_images(argv[2]);
 	test_microvisor_header();
+	test_board_console();
 	if (failures) {
 		fprintf(stderr, "test_sysdesc: %u checks failed\n", failures);
 		return 1;
