@@ -11,6 +11,7 @@
 struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
 extern char hyp_stacks_end[];
 extern char __payload_start[];
+extern char __image_start[];
 
 /* Set in Secure SVC before BSS is cleared, hence in .data. */
 static volatile uint32_t entered_secure __attribute__((section(".data")));
@@ -147,6 +148,16 @@ const void *arch_boot_payload(uint32_t *available)
 {
 	*available = plat.board.ram.base + plat.board.ram.size - (uint32_t)(uintptr_t)__payload_start;
 	return __payload_start;
+}
+
+const struct mv_board *arch_board(void)
+{
+	return &plat.board;
+}
+
+uint32_t arch_image_start(void)
+{
+	return arch_virt_to_phys(__image_start);
 }
 
 uint32_t arch_virt_to_phys(const void *p)

@@ -15,6 +15,9 @@
 #define GUEST_GICD_IPA 0x2c001000u
 #define GUEST_GICC_IPA 0x2c002000u
 #define GICV_SIZE 0x2000u
+_Static_assert(GUEST_GICD_IPA >= MV_BOOT_VGIC_IPA &&
+		       GUEST_GICC_IPA + GICV_SIZE <= MV_BOOT_VGIC_IPA + MV_BOOT_VGIC_SIZE,
+	       "the vGIC stays in the window boot_table_check keeps free");
 
 /* GICH registers (IHI 0048B 5.3) and list-register fields (5.3.10). */
 #define GICH_HCR 0x000u

@@ -20,8 +20,8 @@
 
 /* Every cell's virtual GIC (distributor and GICV, at the vexpress addresses) sits here in
  * its IPA space, so nothing else may. */
-#define SYSDESC_VGIC_IPA 0x2c000000u
-#define SYSDESC_VGIC_SIZE 0x8000u
+#define SYSDESC_VGIC_IPA MV_BOOT_VGIC_IPA
+#define SYSDESC_VGIC_SIZE MV_BOOT_VGIC_SIZE
 
 #define SYSDESC_CHANNEL_ALIGN 0x2000u /* channel sizes: two rings of whole pages */
 #define SYSDESC_MAX_VDEV_SIZE 0x100000u
