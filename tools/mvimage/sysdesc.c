@@ -1150,6 +1150,35 @@ static void check_board(struct parser *p)
 	}
 }
 
+/* The microvisor keeps MV_BOOT_CELL_MAX_CHANNELS channel ends and MV_BOOT_CELL_MAX_VDEVS
+ * provided vdevs per cell; each one past that is reported where it is described. */
+static void check_cell_limits(struct parser *p)
+{
+	const struct sysdesc *sd = p->sd;
+	uint32_t ends[MV_BOOT_MAX_CELLS] = { 0 }, provides[MV_BOOT_MAX_CELLS] = { 0 };
+
+	for (uint32_t i = 0; i < sd->num_channels; i++) {
+		for (uint32_t e = 0; e < 2; e++) {
+			uint32_t c = sd->channels[i].cell[e];
+
+			if (c == SYSDESC_NO_CELL || ++ends[c] <= MV_BOOT_CELL_MAX_CHANNELS)
+				continue;
+			diag_error(p->d, sd->channels[i].path, "ends",
+				   "end %" PRIu32 ": %s has more than %u channels", e,
+				   sd->cells[c].path, MV_BOOT_CELL_MAX_CHANNELS);
+		}
+	}
+	for (uint32_t i = 0; i < sd->num_vdevs; i++) {
+		uint32_t c = sd->vdevs[i].provider;
+
+		if (c == SYSDESC_NO_CELL || ++provides[c] <= MV_BOOT_CELL_MAX_VDEVS)
+			continue;
+		diag_error(p->d, sd->vdevs[i].path, "provider",
+			   "%s provides more than %u vdevs", sd->cells[c].path,
+			   MV_BOOT_CELL_MAX_VDEVS);
+	}
+}
+
 static void sysdesc_init(struct sysdesc *sd)
 {
 	memset(sd, 0, sizeof(*sd));
@@ -1177,6 +1206,7 @@ unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, const struct mv_boa
 	check_pa_overlaps(&p);
 	check_board(&p);
 	check_windows(&p);
+	check_cell_limits(&p);
 	check_virqs(&p);
 	check_pirqs(&p);
 	return d->errors - before;

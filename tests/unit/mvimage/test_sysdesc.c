@@ -599,6 +599,46 @@ static void test_board_console(void)
 		     " board test-board; only the cell named \"console\" may own it\n");
 }
 
+/* Cells a and b joined by `channels` channels, b providing `vdevs` vdevs to a. */
+static void limits_system(char *out, size_t size, uint32_t channels, uint32_t vdevs)
+{
+	int n = snprintf(out, size,
+			 "/dts-v1/;\n"
+			 "/ {\n"
+			 "	compatible = \"mv,system-v1\";\n"
+			 "	microvisor { memory = <0x80000000 0x00100000>; };\n"
+			 "	cells {\n"
+			 "		a: a { image = \"a.bin\";"
+			 " memory = <0x0 0x80100000 0x00100000>; };\n"
+			 "		b: b { image = \"b.bin\";"
+			 " memory = <0x0 0x80200000 0x00100000>; };\n"
+			 "	};\n"
+			 "	channels {\n");
+
+	for (uint32_t i = 0; i < channels; i++)
+		n += snprintf(out + n, size - (size_t)n,
+			      "		c%u { ends = <&a &b>; ipa = <0x%x 0x%x>;"
+			      " interrupts = <%u %u>; size = <0x2000>; };\n",
+			      i, 0x40000000u + i * 0x10000u, 0x40000000u + i * 0x10000u, 40 + i,
+			      40 + i);
+	n += snprintf(out + n, size - (size_t)n, "	};\n	vdevs {\n");
+	for (uint32_t i = 0; i < vdevs; i++)
+		n += snprintf(out + n, size - (size_t)n,
+			      "		v%u { consumer = <&a>; provider = <&b>;"
+			      " reg = <0x%x 0x1000>; interrupt = <%u>; };\n",
+			      i, 0x20000000u + i * 0x1000u, 60 + i);
+	snprintf(out + n, size - (size_t)n, "	};\n};\n");
+}
+
+/* Exactly as many channels per cell and vdevs per provider as the microvisor keeps. */
+static void test_cell_limits(void)
+{
+	static char text[8192];
+
+	limits_system(text, sizeof(text), MV_BOOT_CELL_MAX_CHANNELS, MV_BOOT_CELL_MAX_VDEVS);
+	check_errors("limits.dts", text, 0, "");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
@@ -616,6 +656,7 @@ int main(int argc, char **argv)
 	test_images(argv[2]);
 	test_microvisor_header();
 	test_board_console();
+	test_cell_limits();
 	if (failures) {
 		fprintf(stderr, "test_sysdesc: %u checks failed\n", failures);
 		return 1;
