@@ -17,6 +17,7 @@ hyp_entry:					@ struct mv_image_header (boot_table.h)
 	.word	0x4849564d			@ MV_IMAGE_MAGIC
 	.word	__payload_offset		@ payload_offset (linker script)
 	.word	__image_start			@ load_address
+	.word	__board_offset			@ board_offset (linker script): plat.board
 hyp_start:
 	cpsid	aif
 	mrc	p15, 0, r4, c0, c0, 5		@ MPIDR

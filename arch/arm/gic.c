@@ -40,8 +40,8 @@
 /* Owner cell of each physical SPI given to a cell (pass-through). */
 static struct cell *spi_owner[VGIC_NUM_IRQS];
 
-static uint32_t gicd(uint32_t off) { return plat.gicd_base + off; }
-static uint32_t gicc(uint32_t off) { return plat.gicc_base + off; }
+static uint32_t gicd(uint32_t off) { return plat.board.gicd.base + off; }
+static uint32_t gicc(uint32_t off) { return plat.board.gicc.base + off; }
 
 void gic_init_distributor(void)
 {

@@ -31,7 +31,7 @@ void hyp_mmu_build(void)
 {
 	const uint64_t normal = LPAE_AF | LPAE_SH_INNER | LPAE_HYP_AP_RW | LPAE_ATTRIDX(HMAIR_IDX_NORMAL);
 	const uint64_t device = LPAE_AF | LPAE_HYP_AP_RW | LPAE_XN | LPAE_ATTRIDX(HMAIR_IDX_DEVICE);
-	if (lpae_map(hyp_l1, plat.ram_base, plat.ram_base, plat.ram_size, normal, hyp_table_alloc))
+	if (lpae_map(hyp_l1, plat.board.ram.base, plat.board.ram.base, plat.board.ram.size, normal, hyp_table_alloc))
 		panic("HYP stage 1: cannot map RAM");
 	for (unsigned i = 0; i < MV_ARRAY_SIZE(plat.devices) && plat.devices[i].size; i++)
 		if (lpae_map(hyp_l1, plat.devices[i].base, plat.devices[i].base, plat.devices[i].size,

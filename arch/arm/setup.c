@@ -11,6 +11,7 @@
 struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
 extern char hyp_stacks_end[];
 extern char __payload_start[];
+extern char __image_start[];
 
 /* Set in Secure SVC before BSS is cleared, hence in .data. */
 static volatile uint32_t entered_secure __attribute__((section(".data")));
@@ -71,11 +72,11 @@ static volatile uint32_t entered_secure __attribute__((section(".data")));
  */
 void secure_boot_setup(uint32_t cpu)
 {
-	uint32_t lines = cpu == 0 ? (mmio_read32(plat.gicd_base + GICD_TYPER) & 0x1fu) + 1u : 1u;
+	uint32_t lines = cpu == 0 ? (mmio_read32(plat.board.gicd.base + GICD_TYPER) & 0x1fu) + 1u : 1u;
 	for (uint32_t i = 0; i < lines; i++)
-		mmio_write32(plat.gicd_base + GICD_IGROUPR + 4u * i, 0xffffffffu);
-	mmio_write32(plat.gicc_base + GICC_PMR, 0xffu);
-	mmio_write32(plat.gicc_base + GICC_CTLR, 0x3u); /* EnableGrp0 | EnableGrp1 */
+		mmio_write32(plat.board.gicd.base + GICD_IGROUPR + 4u * i, 0xffffffffu);
+	mmio_write32(plat.board.gicc.base + GICC_PMR, 0xffu);
+	mmio_write32(plat.board.gicc.base + GICC_CTLR, 0x3u); /* EnableGrp0 | EnableGrp1 */
 	__asm__ volatile("mcr p15, 0, %0, c1, c1, 2" : : "r"(NSACR_CP10_CP11)); /* NSACR */
 	if (MIDR_PART(sysreg_read_midr()) == MIDR_PART_CORTEX_A15)
 		sysreg_write_actlr(sysreg_read_actlr() | ACTLR_A15_IBE);
@@ -109,7 +110,7 @@ void hyp_main_primary(void)
 {
 	hyp_mmu_build();
 	hyp_cpu_init(0);
-	log_printf("\nmicrovisor: %s, entered in %s, counter %u Hz\n", plat.name,
+	log_printf("\nmicrovisor: %s, entered in %s, counter %u Hz\n", plat.board.name,
 		   entered_secure ? "Secure SVC (switched to Non-secure HYP)" : "HYP",
 		   arch_counter_freq());
 	gic_init_distributor();
@@ -160,7 +161,7 @@ static bool uart_stuck;
 
 static void uart_send(char c)
 {
-	for (uint32_t n = 0; !plat.uart_putc(plat.uart_base, c); n++) {
+	for (uint32_t n = 0; !plat.uart_putc(plat.board.uart.base, c); n++) {
 		if (uart_stuck || n == UART_SPIN_LIMIT) {
 			uart_stuck = true;
 			return;
@@ -178,8 +179,18 @@ void arch_console_putc(char c)
 
 const void *arch_boot_payload(uint32_t *available)
 {
-	*available = plat.ram_base + plat.ram_size - (uint32_t)(uintptr_t)__payload_start;
+	*available = plat.board.ram.base + plat.board.ram.size - (uint32_t)(uintptr_t)__payload_start;
 	return __payload_start;
+}
+
+const struct mv_board *arch_board(void)
+{
+	return &plat.board;
+}
+
+uint32_t arch_image_start(void)
+{
+	return arch_virt_to_phys(__image_start);
 }
 
 uint32_t arch_virt_to_phys(const void *p)

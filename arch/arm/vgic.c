@@ -15,6 +15,9 @@
 #define GUEST_GICD_IPA 0x2c001000u
 #define GUEST_GICC_IPA 0x2c002000u
 #define GICV_SIZE 0x2000u
+_Static_assert(GUEST_GICD_IPA >= MV_BOOT_VGIC_IPA &&
+		       GUEST_GICC_IPA + GICV_SIZE <= MV_BOOT_VGIC_IPA + MV_BOOT_VGIC_SIZE,
+	       "the vGIC stays in the window boot_table_check keeps free");
 
 /* GICH registers (IHI 0048B 5.3) and list-register fields (5.3.10). */
 #define GICH_HCR 0x000u
@@ -38,8 +41,8 @@
 
 static uint32_t num_lrs;
 
-static uint32_t gich_read(uint32_t off) { return mmio_read32(plat.gich_base + off); }
-static void gich_write(uint32_t off, uint32_t v) { mmio_write32(plat.gich_base + off, v); }
+static uint32_t gich_read(uint32_t off) { return mmio_read32(plat.board.gich.base + off); }
+static void gich_write(uint32_t off, uint32_t v) { mmio_write32(plat.board.gich.base + off, v); }
 
 static uint32_t bit(uint32_t id) { return 1u << (id % 32u); }
 
@@ -50,7 +53,7 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	if (num_lrs > VGIC_NUM_LRS_MAX)
 		num_lrs = VGIC_NUM_LRS_MAX;
 	arch_vgic_cell_reset(c);
-	return arch_stage2_map(&c->vmmu, ipa_init(GUEST_GICC_IPA), pa_init(plat.gicv_base), GICV_SIZE,
+	return arch_stage2_map(&c->vmmu, ipa_init(GUEST_GICC_IPA), pa_init(plat.board.gicv.base), GICV_SIZE,
 			       MV_REGION_DEVICE);
 }
 

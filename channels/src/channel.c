@@ -28,7 +28,7 @@ void channels_create(const struct mv_boot_header *hdr, uint32_t free_pa)
 	uint32_t end = hdr->hyp_mem_base + hdr->hyp_mem_size;
 	for (uint32_t i = 0; i < hdr->num_channels; i++) {
 		struct channel *ch = &channels[i];
-		if (bc[i].size > end - next) /* boot_table_check and mvimage rule it out */
+		if (next > end || bc[i].size > end - next) /* boot_table_check rules it out */
 			panic("channel %s: no room in microvisor memory", bc[i].name);
 		ch->boot = &bc[i];
 		ch->pa = pa_init(next);

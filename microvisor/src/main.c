@@ -13,9 +13,11 @@ static uint32_t boot_num_pcpus = 1;
 
 uint32_t mv_boot(void)
 {
-	uint32_t available;
-	const struct mv_boot_header *h = arch_boot_payload(&available);
-	const char *err = boot_table_check(h, available, CONFIG_MAX_PCPUS);
+	struct boot_env env = { .board = arch_board(), .image_pa = arch_image_start(),
+				.max_pcpus = CONFIG_MAX_PCPUS };
+	const struct mv_boot_header *h = arch_boot_payload(&env.available);
+	env.table_pa = arch_virt_to_phys(h);
+	const char *err = boot_table_check(h, &env);
 	if (err)
 		panic("boot table: %s", err);
 	log_printf("microvisor: boot table v%u, %u cell(s), %u CPU(s), %u bytes\n", h->version,
@@ -32,7 +34,7 @@ uint32_t mv_boot(void)
 		cell_start(&cells[i]);
 	boot_num_pcpus = h->num_pcpus;
 	for (uint32_t i = 0; i < num_cells; i++)
-		if (!memcmp(cells[i].boot->name, "console", sizeof("console")))
+		if (!memcmp(cells[i].boot->name, MV_CONSOLE_CELL, sizeof(MV_CONSOLE_CELL)))
 			log_quiet(); /* the console cell owns the UART from now on */
 	return boot_num_pcpus;
 }

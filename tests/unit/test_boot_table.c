@@ -69,7 +69,7 @@ static void build(void)
 	*cell(0) = a;
 	*cell(1) = b;
 	*region(0) = (struct mv_boot_region){ 0x80000000u, 0x81000000u, 0x200000u, MV_REGION_RAM };
-	*region(1) = (struct mv_boot_region){ 0x1c090000u, 0x1c090000u, 0x1000u, MV_REGION_DEVICE };
+	*region(1) = (struct mv_boot_region){ 0x1c090000u, 0x1c0c0000u, 0x1000u, MV_REGION_DEVICE };
 	*region(2) = (struct mv_boot_region){ 0x80000000u, 0x81200000u, 0x200000u, MV_REGION_RAM };
 	*channel() = (struct mv_boot_channel){ .name = "net", .cell = { 0, 1 },
 		.ipa = { 0x90000000u, 0x90000000u }, .virq = { 40, 41 }, .size = 0x4000 };
@@ -79,13 +79,58 @@ static void build(void)
 	seal();
 }
 
+/* A board laid out like vexpress-a15 (arch/arm/plat/vexpress-a15.c). */
+static const struct mv_board board = {
+	.magic = MV_BOARD_MAGIC,
+	.name = "test",
+	.ram = { 0x80000000u, 0x40000000u },
+	.uart = { 0x1c090000u, 0x1000u },
+	.gicd = { 0x2c001000u, 0x1000u },
+	.gicc = { 0x2c002000u, 0x2000u },
+	.gich = { 0x2c004000u, 0x2000u },
+	.gicv = { 0x2c006000u, 0x2000u },
+	.num_reserved = 1,
+	.reserved = { { "the system registers", { 0x1c010000u, 0x1000u } } },
+};
+
+/* The microvisor at the base of its memory, the boot table 1 MiB above. */
+#define IMAGE_PA 0x80000000u
+#define TABLE_PA 0x80100000u
+
+static struct boot_env env(void)
+{
+	return (struct boot_env){ &board, IMAGE_PA, TABLE_PA, TABLE_BYTES, 4 };
+}
+
 static const char *check(void)
 {
-	return boot_table_check(&t.h, TABLE_BYTES, 4);
+	struct boot_env e = env();
+	return boot_table_check(&t.h, &e);
 }
 
 /* Applies one corruption to a fresh valid table, reseals it and returns the verdict. */
 #define VERDICT(stmt) (build(), (stmt), seal(), check())
+
+/* `n` channels between cells a and b, each with its own windows and doorbells. */
+static void channels(uint32_t n)
+{
+	t.h.channels_offset = 0x1100;
+	t.h.num_channels = n;
+	for (uint32_t i = 0; i < n; i++)
+		channel()[i] = (struct mv_boot_channel){ .name = "c", .cell = { 0, 1 },
+			.ipa = { 0x90000000u + i * 0x10000u, 0x90000000u + i * 0x10000u },
+			.virq = { 40 + i, 40 + i }, .size = 0x4000 };
+}
+
+/* `n` vdevs that cell b provides to cell a. */
+static void vdevs(uint32_t n)
+{
+	t.h.vdevs_offset = 0x1400;
+	t.h.num_vdevs = n;
+	for (uint32_t i = 0; i < n; i++)
+		vdev()[i] = (struct mv_boot_vdev){ .name = "v", .consumer = 0, .provider = 1,
+			.ipa = 0x1c0a0000u + i * 0x10000u, .size = 0x1000, .provider_virq = 50 + i };
+}
 
 static int refused(const char *verdict, const char *expected)
 {
@@ -99,7 +144,9 @@ int main(void)
 {
 	build();
 	CHECK(check() == NULL);
-	CHECK(boot_table_check(&t.h, 16, 4) != NULL); /* not even a header available */
+	struct boot_env tiny = env();
+	tiny.available = 16;
+	CHECK(boot_table_check(&t.h, &tiny) != NULL); /* not even a header available */
 
 	build();
 	t.bytes[0x1800] ^= 1; /* image byte flipped after sealing */
@@ -111,7 +158,7 @@ int main(void)
 	CHECK(refused(VERDICT(t.h.num_cells = 0), "counts"));
 	CHECK(refused(VERDICT(t.h.cells_offset = TABLE_BYTES - 8), "cell table"));
 	CHECK(refused(VERDICT(t.h.regions_offset = 0xffffff00u), "region table"));
-	CHECK(refused(VERDICT(region(1)->pa = 0x1c090800u), "aligned"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x1c0c0800u), "aligned"));
 	CHECK(refused(VERDICT(region(2)->pa = 0x81100000u), "overlap physically"));
 	CHECK(refused(VERDICT(region(0)->pa = 0x80f00000u), "microvisor memory"));
 	CHECK(refused(VERDICT(region(1)->flags = 7), "kind"));
@@ -145,5 +192,54 @@ int main(void)
 	CHECK(refused(VERDICT(irq()->cell = 5), "interrupt"));
 	CHECK(refused(VERDICT((t.h.num_irqs = 2, irq()[1] = irq()[0])), "given twice"));
 	CHECK(refused(VERDICT(t.h.vdevs_offset = TABLE_BYTES - 8), "table out of bounds"));
+
+	/* Nothing of the board's that is not the cells' to have (finding 11). */
+	CHECK(refused(VERDICT(region(2)->pa = 0x40000000u), "outside the board's RAM"));
+	CHECK(refused(VERDICT(region(2)->pa = 0xbff00000u), "outside the board's RAM"));
+	CHECK(refused(VERDICT(region(0)->pa = 0x1c000000u), "outside the board's RAM"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x82000000u), "device region overlaps the board's RAM"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x2c001000u), "GIC"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x2c002000u), "GIC"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x2c005000u), "GIC"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x2c007000u), "GIC"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x1c010000u), "system controller"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x1c090000u), "UART"));
+	CHECK(refused(VERDICT((region(1)->pa = 0x1c080000u, region(1)->size = 0x20000u)), "UART"));
+	/* The console cell may own the microvisor's UART, as the console systems give it. */
+	CHECK(VERDICT((memcpy(cell(0)->name, "console", 8), region(1)->pa = 0x1c090000u)) == NULL);
+	CHECK(refused(VERDICT((memcpy(cell(1)->name, "console", 8), region(1)->pa = 0x1c090000u)),
+		      "UART"));
+	CHECK(refused(VERDICT((memcpy(cell(0)->name, "console", 8), region(1)->pa = 0x2c002000u)),
+		      "GIC"));
+
+	/* The microvisor's memory holds the microvisor and its table (finding 18). */
+	CHECK(refused(VERDICT(t.h.hyp_mem_base = 0x70000000u), "outside the board's RAM"));
+	CHECK(refused(VERDICT(t.h.hyp_mem_base = 0x80001000u), "does not hold the microvisor"));
+	CHECK(refused(VERDICT(t.h.hyp_mem_size = 0x00101000u), "does not hold the microvisor"));
+	CHECK(refused(VERDICT(t.h.hyp_mem_size = 0x00100000u), "does not hold the microvisor"));
+	CHECK(refused(VERDICT(t.h.hyp_mem_size = 0x00104000u), "channel memory does not fit"));
+	CHECK(VERDICT(t.h.hyp_mem_size = 0x00107000u) == NULL); /* the table, then 16 KiB */
+	/* Each region is one cell's; a cell's regions and windows do not overlap in IPA. */
+	CHECK(refused(VERDICT((cell(1)->first_region = 0, cell(1)->num_regions = 1)), "shared"));
+	CHECK(refused(VERDICT((cell(1)->first_region = 1, cell(1)->num_regions = 2)), "shared"));
+	CHECK(refused(VERDICT(cell(1)->num_regions = 0), "region range"));
+	CHECK(refused(VERDICT((t.h.num_regions = 4, *region(3) = (struct mv_boot_region){
+			       0x80400000u, 0x81400000u, 0x1000u, MV_REGION_RAM })),
+		      "not owned"));
+	CHECK(refused(VERDICT(region(1)->ipa = 0x80100000u), "overlap in IPA space"));
+	CHECK(refused(VERDICT(region(1)->ipa = 0x2c000000u), "vGIC"));
+	CHECK(refused(VERDICT(channel()->ipa[0] = 0x80000000u), "invalid channel"));
+	CHECK(refused(VERDICT(channel()->ipa[1] = 0x2c006000u), "invalid channel"));
+	CHECK(refused(VERDICT(channel()->ipa[1] = 0xfffff000u), "invalid channel"));
+	CHECK(refused(VERDICT((channels(2), channel()[1].ipa[1] = 0x90002000u)), "invalid channel"));
+	CHECK(refused(VERDICT(vdev()->ipa = 0x1c090000u), "invalid vdev"));
+	CHECK(refused(VERDICT(vdev()->ipa = 0x90000000u), "invalid vdev"));
+	CHECK(refused(VERDICT((vdevs(2), vdev()[1].ipa = 0x1c0a0000u)), "invalid vdev"));
+
+	/* Per-cell limits the microvisor would otherwise panic on (finding 19). */
+	CHECK(VERDICT(channels(MV_BOOT_CELL_MAX_CHANNELS)) == NULL);
+	CHECK(refused(VERDICT(channels(MV_BOOT_CELL_MAX_CHANNELS + 1)), "more than"));
+	CHECK(VERDICT(vdevs(MV_BOOT_CELL_MAX_VDEVS)) == NULL);
+	CHECK(refused(VERDICT(vdevs(MV_BOOT_CELL_MAX_VDEVS + 1)), "more than"));
 	return check_exit("test_boot_table");
 }

@@ -357,7 +357,33 @@ static void encode_payload(const struct sysdesc *sd, const struct image_set *set
 	memcpy(buf + offsetof(struct mv_boot_header, checksum), &sum, sizeof(sum));
 }
 
-const char *image_parse_microvisor(const struct image_blob *bin, struct mv_image_header *out)
+/* The board description at board_offset: whole, terminated, its ranges page aligned. */
+static const char *parse_board(const struct image_blob *bin, uint32_t offset,
+			       struct mv_board *out)
+{
+	if (offset % 4 || offset > bin->size || bin->size - offset < sizeof(*out))
+		return "board_offset in its header does not point inside the binary";
+	memcpy(out, bin->data + offset, sizeof(*out));
+	if (out->magic != MV_BOARD_MAGIC)
+		return "no board description at board_offset (bad magic)";
+	if (strnlen(out->name, sizeof(out->name)) == sizeof(out->name) ||
+	    out->num_reserved > MV_BOARD_MAX_RESERVED || out->ram.size == 0)
+		return "board description is malformed";
+	for (uint32_t i = 0; i < mv_board_num_denied(out); i++) {
+		struct mv_board_denied dn = mv_board_denied(out, i);
+
+		if (strnlen(dn.name, MV_BOARD_RANGE_NAME_LEN) == MV_BOARD_RANGE_NAME_LEN ||
+		    (dn.range.base | dn.range.size) % MV_BOOT_ALIGN)
+			return "board description is malformed";
+	}
+	if ((out->ram.base | out->ram.size) % MV_BOOT_ALIGN ||
+	    (uint64_t)out->ram.base + out->ram.size > 0x100000000ull)
+		return "board description is malformed";
+	return NULL;
+}
+
+const char *image_parse_microvisor(const struct image_blob *bin, struct mv_image_header *out,
+				   struct mv_board *board)
 {
 	if (bin->size < sizeof(*out))
 		return "too short for its header";
@@ -368,7 +394,7 @@ const char *image_parse_microvisor(const struct image_blob *bin, struct mv_image
 		return "payload_offset in its header is not 4 KiB aligned";
 	if (out->payload_offset < bin->size)
 		return "payload_offset in its header lies inside the binary";
-	return NULL;
+	return parse_board(bin, out->board_offset, board);
 }
 
 /* The microvisor runs from its load address; its BSS and stacks end at payload_offset. */

@@ -46,10 +46,12 @@ unsigned int image_load(const struct sysdesc *sd, const char *dir, struct image_
 void image_set_free(struct image_set *set);
 
 /*
- * Check the header at the start of the microvisor binary `bin` and copy it to `out`.
+ * Check the header at the start of the microvisor binary `bin` and copy it to `out`, and
+ * the description of the board it was built for (at out->board_offset) to `board`.
  * Returns NULL, or what is wrong with the binary.
  */
-const char *image_parse_microvisor(const struct image_blob *bin, struct mv_image_header *out);
+const char *image_parse_microvisor(const struct image_blob *bin, struct mv_image_header *out,
+				   struct mv_board *board);
 
 /*
  * Lay out and encode the payload (header, cells, regions, channels, vdevs, pass-through

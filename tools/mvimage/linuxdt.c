@@ -62,12 +62,19 @@ static void w_empty(struct dtw *w, const char *name)
 	w_check(w, fdt_property(w->fdt, name, NULL, 0));
 }
 
+/* The longest property written: /memory `reg`, an <ipa size> pair per RAM region. */
+#define DT_MAX_CELLS (2u * MV_BOOT_MAX_REGIONS)
+
 /* A property of n big-endian cells. */
 static void w_cells(struct dtw *w, const char *name, const uint32_t *v, uint32_t n)
 {
-	fdt32_t be[64];
+	fdt32_t be[DT_MAX_CELLS];
 
-	for (uint32_t i = 0; i < n && i < 64; i++)
+	if (n > DT_MAX_CELLS) {
+		w_check(w, -FDT_ERR_NOSPACE);
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
 		be[i] = cpu_to_fdt32(v[i]);
 	w_check(w, fdt_property(w->fdt, name, be, (int)(n * sizeof(be[0]))));
 }

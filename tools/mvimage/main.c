@@ -27,10 +27,11 @@ struct options {
 	const char *dts;
 };
 
-/* The microvisor binary as read from disk and the header at its start. */
+/* The microvisor binary as read from disk, the header at its start and its board. */
 struct microvisor {
 	struct image_blob bin;
 	struct mv_image_header hdr;
+	struct mv_board board;
 };
 
 static void usage(FILE *f)
@@ -221,7 +222,7 @@ static int write_output(const char *out, const struct microvisor *mv,
 static int read_microvisor(const char *path, struct microvisor *mv)
 {
 	int err = image_read_file(path, UINT32_MAX, &mv->bin);
-	const char *why = err ? strerror(err) : image_parse_microvisor(&mv->bin, &mv->hdr);
+	const char *why = err ? strerror(err) : image_parse_microvisor(&mv->bin, &mv->hdr, &mv->board);
 
 	if (why) {
 		fprintf(stderr, "mvimage: %s: cannot use as the microvisor binary: %s\n", path,
@@ -262,9 +263,10 @@ static int build(const struct options *o, struct sysdesc *sd, struct image_set *
 	if (compile_dts(o, dtb) != 0)
 		return -1;
 	diag_init(&d, stderr, o->dts);
-	sysdesc_parse(dtb->data, dtb->size, sd, &d);
-	image_load(sd, o->image_dir, set, &d);
+	/* The board's checks need the microvisor; without it the rest is still checked. */
 	mv_err = read_microvisor(o->microvisor, mv);
+	sysdesc_parse(dtb->data, dtb->size, mv_err ? NULL : &mv->board, sd, &d);
+	image_load(sd, o->image_dir, set, &d);
 	if (d.errors == 0 && mv_err == 0)
 		image_build(sd, set, &mv->hdr, payload, &d);
 	if (d.errors || mv_err || write_output(o->output, mv, payload) != 0)

@@ -17,6 +17,7 @@ enum prop_status { PROP_ABSENT, PROP_BAD, PROP_OK };
 
 struct parser {
 	const void *fdt;
+	const struct mv_board *board; /* NULL: not known, its checks are skipped */
 	struct sysdesc *sd;
 	struct diag *d;
 	bool pcpus_known;       /* /microvisor cpus was valid, so `cpus` entries can be checked */
@@ -1083,16 +1084,111 @@ static void check_pirqs(struct parser *p)
 	}
 }
 
+/* "[0x80000000, 0xc0000000)", for the messages about board ranges. */
+static void describe_range(char *out, size_t size, uint32_t base, uint32_t len)
+{
+	snprintf(out, size, "[0x%08" PRIx32 ", 0x%08" PRIx64 ")", base, (uint64_t)base + len);
+}
+
+/* A device region may not overlap what the board keeps for the microvisor (board.h): its
+ * GIC, its system controllers, its UART unless the region is the console cell's. */
+static void check_device_denied(struct parser *p, const struct sysdesc_region *r)
+{
+	const struct sysdesc_cell *c = &p->sd->cells[r->cell];
+	bool console = strcmp(c->name, MV_CONSOLE_CELL) == 0;
+
+	for (uint32_t i = 0; i < mv_board_num_denied(p->board); i++) {
+		struct mv_board_denied dn = mv_board_denied(p->board, i);
+		char range[64];
+
+		if (!overlaps(r->pa, r->size, dn.range.base, dn.range.size) ||
+		    (dn.console_may_own && console))
+			continue;
+		describe_range(range, sizeof(range), dn.range.base, dn.range.size);
+		diag_error(p->d, c->path, "devices",
+			   "region %" PRIu32 " (pa 0x%08" PRIx32 ", size 0x%08" PRIx32
+			   ") overlaps %s %s of board %s%s",
+			   r->index, r->pa, r->size, dn.name, range, p->board->name,
+			   dn.console_may_own ? "; only the cell named \"" MV_CONSOLE_CELL
+						"\" may own it" : "");
+	}
+}
+
+/* RAM regions lie in the board's RAM, device regions outside it; so does the microvisor. */
+static void check_board(struct parser *p)
+{
+	const struct mv_board *b = p->board;
+	const struct sysdesc *sd = p->sd;
+	char ram[64];
+
+	if (!b)
+		return;
+	describe_range(ram, sizeof(ram), b->ram.base, b->ram.size);
+	if (sd->hyp_mem_size && !mv_board_in_ram(b, sd->hyp_mem_base, sd->hyp_mem_size))
+		diag_error(p->d, "/microvisor", "memory",
+			   "pa 0x%08" PRIx32 ", size 0x%08" PRIx32 " is outside the RAM %s of"
+			   " board %s", sd->hyp_mem_base, sd->hyp_mem_size, ram, b->name);
+	for (uint32_t i = 0; i < sd->num_regions; i++) {
+		const struct sysdesc_region *r = &sd->regions[i];
+		const char *path = sd->cells[r->cell].path;
+
+		if (r->size == 0)
+			continue;
+		if (r->flags == MV_REGION_RAM && !mv_board_in_ram(b, r->pa, r->size))
+			diag_error(p->d, path, "memory",
+				   "region %" PRIu32 " (pa 0x%08" PRIx32 ", size 0x%08" PRIx32
+				   ") is outside the RAM %s of board %s",
+				   r->index, r->pa, r->size, ram, b->name);
+		if (r->flags == MV_REGION_DEVICE &&
+		    overlaps(r->pa, r->size, b->ram.base, b->ram.size))
+			diag_error(p->d, path, "devices",
+				   "region %" PRIu32 " (pa 0x%08" PRIx32 ", size 0x%08" PRIx32
+				   ") overlaps the RAM %s of board %s",
+				   r->index, r->pa, r->size, ram, b->name);
+		if (r->flags == MV_REGION_DEVICE)
+			check_device_denied(p, r);
+	}
+}
+
+/* The microvisor keeps MV_BOOT_CELL_MAX_CHANNELS channel ends and MV_BOOT_CELL_MAX_VDEVS
+ * provided vdevs per cell; each one past that is reported where it is described. */
+static void check_cell_limits(struct parser *p)
+{
+	const struct sysdesc *sd = p->sd;
+	uint32_t ends[MV_BOOT_MAX_CELLS] = { 0 }, provides[MV_BOOT_MAX_CELLS] = { 0 };
+
+	for (uint32_t i = 0; i < sd->num_channels; i++) {
+		for (uint32_t e = 0; e < 2; e++) {
+			uint32_t c = sd->channels[i].cell[e];
+
+			if (c == SYSDESC_NO_CELL || ++ends[c] <= MV_BOOT_CELL_MAX_CHANNELS)
+				continue;
+			diag_error(p->d, sd->channels[i].path, "ends",
+				   "end %" PRIu32 ": %s has more than %u channels", e,
+				   sd->cells[c].path, MV_BOOT_CELL_MAX_CHANNELS);
+		}
+	}
+	for (uint32_t i = 0; i < sd->num_vdevs; i++) {
+		uint32_t c = sd->vdevs[i].provider;
+
+		if (c == SYSDESC_NO_CELL || ++provides[c] <= MV_BOOT_CELL_MAX_VDEVS)
+			continue;
+		diag_error(p->d, sd->vdevs[i].path, "provider",
+			   "%s provides more than %u vdevs", sd->cells[c].path,
+			   MV_BOOT_CELL_MAX_VDEVS);
+	}
+}
+
 static void sysdesc_init(struct sysdesc *sd)
 {
 	memset(sd, 0, sizeof(*sd));
 	sd->num_pcpus = 1;
 }
 
-unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, struct sysdesc *out,
-			   struct diag *d)
+unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, const struct mv_board *board,
+			   struct sysdesc *out, struct diag *d)
 {
-	struct parser p = { .fdt = fdt, .sd = out, .d = d, .cells_node = -1 };
+	struct parser p = { .fdt = fdt, .board = board, .sd = out, .d = d, .cells_node = -1 };
 	unsigned int before = d->errors;
 	int root;
 
@@ -1108,7 +1204,9 @@ unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, struct sysdesc *out
 	parse_channels(&p);
 	parse_vdevs(&p);
 	check_pa_overlaps(&p);
+	check_board(&p);
 	check_windows(&p);
+	check_cell_limits(&p);
 	check_virqs(&p);
 	check_pirqs(&p);
 	return d->errors - before;

@@ -20,8 +20,8 @@
 
 /* Every cell's virtual GIC (distributor and GICV, at the vexpress addresses) sits here in
  * its IPA space, so nothing else may. */
-#define SYSDESC_VGIC_IPA 0x2c000000u
-#define SYSDESC_VGIC_SIZE 0x8000u
+#define SYSDESC_VGIC_IPA MV_BOOT_VGIC_IPA
+#define SYSDESC_VGIC_SIZE MV_BOOT_VGIC_SIZE
 
 #define SYSDESC_CHANNEL_ALIGN 0x2000u /* channel sizes: two rings of whole pages */
 #define SYSDESC_MAX_VDEV_SIZE 0x100000u
@@ -120,12 +120,14 @@ struct sysdesc {
 
 /*
  * Fill `out` from the DTB `fdt` (`fdt_size` bytes, as read from the file) and check
- * everything that can be checked without the cell images. Every error found is reported
+ * everything that can be checked without the cell images, against `board` (the board the
+ * microvisor was built for, board.h; NULL skips those checks, for when the microvisor
+ * binary could not be read and that has been reported). Every error found is reported
  * through `d`, naming the node and property; returns the number of errors, so 0 means
  * `out` is a valid system. `out` is always initialised, even on errors.
  */
-unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, struct sysdesc *out,
-			   struct diag *d);
+unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, const struct mv_board *board,
+			   struct sysdesc *out, struct diag *d);
 
 static inline uint32_t sysdesc_cell_regions(const struct sysdesc_cell *c)
 {

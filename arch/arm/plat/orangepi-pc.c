@@ -5,15 +5,23 @@
 #include <arch/plat.h>
 
 const struct plat plat = {
-	.name = "orangepi-pc",
-	.uart_base = 0x01c28000u, /* UART0 */
-	.gicd_base = 0x01c81000u,
-	.gicc_base = 0x01c82000u,
-	.gich_base = 0x01c84000u,
-	.gicv_base = 0x01c86000u,
+	.board = {
+		.magic = MV_BOARD_MAGIC,
+		.name = "orangepi-pc",
+		.ram = { 0x40000000u, 0x40000000u },
+		.uart = { 0x01c28000u, 0x1000u }, /* UART0 */
+		.gicd = { 0x01c81000u, 0x1000u },
+		.gicc = { 0x01c82000u, 0x2000u },
+		.gich = { 0x01c84000u, 0x2000u },
+		.gicv = { 0x01c86000u, 0x2000u },
+		.num_reserved = 3,
+		.reserved = {
+			{ "the system control block", { 0x01c00000u, 0x1000u } },
+			{ "the CCU, PIO and watchdog (resets)", { 0x01c20000u, 0x1000u } },
+			{ "R_PRCM and R_CPUCFG (CPU power, PSCI)", { 0x01f01000u, 0x1000u } },
+		},
+	},
 	.timer_freq = 24000000u,
-	.ram_base = 0x40000000u,
-	.ram_size = 0x40000000u,
 	.devices = { { 0x01c00000u, 0x00200000u } },
 	.release_secondaries = psci_firmware_release_secondaries,
 	.system_off = psci_firmware_system_off,

@@ -35,15 +35,22 @@ static void vexpress_system_off(void)
 }
 
 const struct plat plat = {
-	.name = "vexpress-a15",
-	.uart_base = 0x1c090000u,
-	.gicd_base = GICD_BASE,
-	.gicc_base = 0x2c002000u,
-	.gich_base = 0x2c004000u,
-	.gicv_base = 0x2c006000u,
+	.board = {
+		.magic = MV_BOARD_MAGIC,
+		.name = "vexpress-a15",
+		.ram = { 0x80000000u, 0x40000000u },
+		.uart = { 0x1c090000u, 0x1000u }, /* UART0, PL011 */
+		.gicd = { GICD_BASE, 0x1000u },
+		.gicc = { 0x2c002000u, 0x2000u },
+		.gich = { 0x2c004000u, 0x2000u },
+		.gicv = { 0x2c006000u, 0x2000u },
+		.num_reserved = 2,
+		.reserved = {
+			{ "the system registers (power, reset)", { V2M_SYSREGS, 0x1000u } },
+			{ "the SP810 system controller", { 0x1c020000u, 0x1000u } },
+		},
+	},
 	.timer_freq = 62500000u,
-	.ram_base = 0x80000000u,
-	.ram_size = 0x40000000u,
 	.devices = { { 0x1c000000u, 0x00200000u }, { 0x2c000000u, 0x00200000u } },
 	.release_secondaries = vexpress_release_secondaries,
 	.system_off = vexpress_system_off,

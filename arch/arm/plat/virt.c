@@ -4,16 +4,19 @@
  * conduit) starts the CPUs and powers off. */
 #include <arch/plat.h>
 
+/* No system or reset controller to reserve: QEMU's PSCI firmware powers off and resets. */
 const struct plat plat = {
-	.name = "virt",
-	.uart_base = 0x09000000u,
-	.gicd_base = 0x08000000u,
-	.gicc_base = 0x08010000u,
-	.gich_base = 0x08030000u,
-	.gicv_base = 0x08040000u,
+	.board = {
+		.magic = MV_BOARD_MAGIC,
+		.name = "virt",
+		.ram = { 0x40000000u, 0x80000000u },
+		.uart = { 0x09000000u, 0x1000u }, /* PL011 */
+		.gicd = { 0x08000000u, 0x10000u },
+		.gicc = { 0x08010000u, 0x10000u },
+		.gich = { 0x08030000u, 0x10000u },
+		.gicv = { 0x08040000u, 0x10000u },
+	},
 	.timer_freq = 62500000u,
-	.ram_base = 0x40000000u,
-	.ram_size = 0x80000000u,
 	.devices = { { 0x08000000u, 0x00200000u }, { 0x09000000u, 0x00200000u } },
 	.release_secondaries = psci_firmware_release_secondaries,
 	.system_off = psci_firmware_system_off,

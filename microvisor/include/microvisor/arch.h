@@ -87,6 +87,10 @@ MV_NORETURN void arch_halt(void);
 MV_NORETURN void arch_enter_guest(struct vcpu *v);
 /* Memory after the microvisor image where the boot table starts, and bytes available. */
 const void *arch_boot_payload(uint32_t *available);
+struct mv_board;
+/* The board the microvisor was built for, and the physical address its image starts at. */
+const struct mv_board *arch_board(void);
+uint32_t arch_image_start(void);
 
 /* Powers the machine off (board data), or stops this CPU if the board cannot. */
 MV_NORETURN void arch_system_off(void);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <microvisor/board.h>
+
 /*
  * Image layout (all little-endian, every offset relative to the boot header):
  *
@@ -39,8 +41,9 @@ struct mv_image_header {
 	uint32_t magic;          /* MV_IMAGE_MAGIC */
 	uint32_t payload_offset; /* from the start of the binary, 4 KiB aligned */
 	uint32_t load_address;   /* physical address the binary is linked and loaded at */
+	uint32_t board_offset;   /* of its struct mv_board (board.h), from the start */
 };
-_Static_assert(sizeof(struct mv_image_header) == 16, "image header layout");
+_Static_assert(sizeof(struct mv_image_header) == 20, "image header layout");
 
 #define MV_BOOT_MAGIC 0x5442564du /* "MVBT" */
 #define MV_BOOT_VERSION 3u
@@ -55,6 +58,14 @@ _Static_assert(sizeof(struct mv_image_header) == 16, "image header layout");
 #define MV_BOOT_FIRST_SPI 32u    /* vIRQ and pass-through IDs are GIC SPIs: 32.. */
 #define MV_BOOT_MAX_VIRQ 127u    /* highest vIRQ ID a cell can be given */
 #define MV_BOOT_ALIGN 4096u
+#define MV_BOOT_CELL_MAX_CHANNELS 8u /* channel ends in one cell */
+#define MV_BOOT_CELL_MAX_VDEVS 4u    /* vdevs one cell provides */
+
+/* Every cell's virtual GIC (the emulated distributor and the GICV mapping) sits in this
+ * window of its IPA space, at the vexpress addresses whatever the board: no region,
+ * channel or vdev of the cell may overlap it. */
+#define MV_BOOT_VGIC_IPA 0x2c000000u
+#define MV_BOOT_VGIC_SIZE 0x8000u
 
 /* Region kinds (mv_boot_region.flags). */
 #define MV_REGION_RAM 0x1u    /* normal memory, write-back, read/write/execute */
@@ -66,7 +77,10 @@ struct mv_boot_header {
 	uint16_t header_size;   /* sizeof(struct mv_boot_header) */
 	uint32_t total_size;    /* header, tables and images, bytes */
 	uint32_t checksum;      /* two's complement: 32-bit words of total_size sum to 0 */
-	uint32_t hyp_mem_base;  /* physical memory reserved to the microvisor and payload */
+	/* Physical memory of the microvisor: its image (from its load address), the boot table
+	 * right after it, then the channels' memory. Inside the board's RAM; no region may
+	 * overlap it. */
+	uint32_t hyp_mem_base;
 	uint32_t hyp_mem_size;
 	uint32_t num_pcpus;     /* physical CPUs to bring up */
 	uint32_t num_cells;
@@ -87,6 +101,8 @@ struct mv_boot_cell {
 	uint32_t image_size;    /* bytes */
 	uint32_t load_ipa;      /* the image is copied to this IPA, inside a RAM region */
 	uint32_t entry_ipa;     /* vCPU 0 starts here, in SVC mode, MMU off */
+	/* The cells' regions follow one another in the region table, in cell order: cell 0
+	 * owns the first num_regions entries, cell 1 the next, and so on, each entry one cell's. */
 	uint32_t first_region;  /* index into the region table */
 	uint32_t num_regions;
 	uint32_t num_vcpus;     /* 1..MV_BOOT_MAX_VCPUS; only vCPU 0 starts, others via PSCI */

@@ -10,8 +10,8 @@
 #include <vmmu/vmmu.h>
 #include <arch/cell_arch.h>
 
-#define CELL_MAX_CHANNELS 8u
-#define CELL_MAX_VDEVS 4u
+#define CELL_MAX_CHANNELS MV_BOOT_CELL_MAX_CHANNELS
+#define CELL_MAX_VDEVS MV_BOOT_CELL_MAX_VDEVS
 
 struct channel;
 struct vdev;
@@ -81,10 +81,21 @@ void hypercall_dispatch(struct vcpu *v, uint32_t function_id);
 /* PSCI calls (ARM DEN 0022D); returns false if `function_id` is not a PSCI call. */
 bool psci_dispatch(struct vcpu *v, uint32_t function_id);
 
+/* What a boot table is checked against: the microvisor's own board data and where the
+ * microvisor really is. */
+struct boot_env {
+	const struct mv_board *board;
+	uint32_t image_pa;  /* the microvisor's load address */
+	uint32_t table_pa;  /* the boot header (after the microvisor's BSS and stacks) */
+	uint32_t available; /* bytes from the boot header to the end of RAM */
+	uint32_t max_pcpus;
+};
+
 /* Checks a boot table in memory: magic, version, sizes, checksum, every offset and index
- * in bounds, every vCPU's CPU < num_pcpus <= max_pcpus. Returns NULL if valid, else a
- * description of the first problem. */
-const char *boot_table_check(const struct mv_boot_header *hdr, uint32_t available,
-			     uint32_t max_pcpus);
+ * in bounds, every vCPU's CPU < num_pcpus <= max_pcpus, every region, window and limit as
+ * the microvisor needs them to build the cells without failing, and nothing of the board's
+ * that is not the cells' to have (board.h). Returns NULL if valid, else a description of
+ * the first problem. */
+const char *boot_table_check(const struct mv_boot_header *hdr, const struct boot_env *env);
 
 #endif

@@ -86,6 +86,8 @@ void arch_halt(void) { abort(); }
 void arch_system_off(void) { fake.system_off++; abort(); }
 void arch_enter_guest(struct vcpu *v) { (void)v; abort(); }
 const void *arch_boot_payload(uint32_t *available) { *available = 0; return NULL; }
+const struct mv_board *arch_board(void) { return NULL; }
+uint32_t arch_image_start(void) { return 0x40000000u; }
 
 enum mv_status arch_stage2_init(struct vmmu *m)
 {

@@ -11,17 +11,12 @@
 import argparse
 import os
 import shutil
-import struct
 import subprocess
 import sys
 
 # Images the bad descriptions may name; big.bin is larger than any region they give a cell.
 IMAGES = {"a.bin": 4096, "b.bin": 4096, "small.bin": 256, "empty.bin": 0,
           "big.bin": 3 << 20}
-MICROVISOR_SIZE = 5000
-# The microvisor's image header (boot_table.h): branch, magic "MVIH", payload_offset,
-# load_address. The payload goes at 8 KiB, the binary at the base of /microvisor memory.
-MICROVISOR_HEADER = struct.pack("<IIII", 0xEA000002, 0x4849564D, 8192, 0x80000000)
 
 
 def expectations(dts):
@@ -34,11 +29,10 @@ def expectations(dts):
     return fragments
 
 
-def prepare(work):
+def prepare(work, microvisor):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.join(work, "cells"))
-    with open(os.path.join(work, "microvisor.bin"), "wb") as f:
-        f.write(MICROVISOR_HEADER + bytes(i % 251 for i in range(16, MICROVISOR_SIZE)))
+    shutil.copyfile(microvisor, os.path.join(work, "microvisor.bin"))
     for name, size in IMAGES.items():
         with open(os.path.join(work, "cells", name), "wb") as f:
             f.write(b"\xa5" * size)
@@ -66,7 +60,7 @@ def check(args, dts, work, old_output):
     fragments = expectations(dts)
     if not fragments:
         return [f"{dts}: no `// expect:` line"]
-    prepare(work)
+    prepare(work, args.microvisor)
     out = os.path.join(work, "out.img")
     if old_output is not None:
         with open(out, "wb") as f:
@@ -99,6 +93,9 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--mvimage", required=True)
     p.add_argument("--dtc", required=True)
+    p.add_argument("--microvisor", required=True,
+                   help="stand-in microvisor binary (make_test_microvisor: test_board.h, the"
+                   " payload at 8 KiB, loaded at the base of /microvisor memory)")
     p.add_argument("--work", required=True)
     p.add_argument("--keep-old-output", action="store_true",
                    help="start with an old output file and check it is left untouched")

@@ -13,6 +13,7 @@
 
 #include <microvisor/boot_table.h>
 
+#include "test_board.h"
 #include "tool_test.h"
 
 /* A binary of 5000 bytes whose header puts the payload at 12 KiB: the image builder must
@@ -56,7 +57,7 @@ static const struct expect_cell cells[] = {
 static const struct mv_boot_region regions[] = {
 	{ 0x00000000, 0x80400000, 0x00200000, MV_REGION_RAM },
 	{ 0x10000000, 0x80600000, 0x00001000, MV_REGION_RAM },
-	{ 0x1c090000, 0x1c090000, 0x00001000, MV_REGION_DEVICE },
+	{ 0x1c090000, 0x1c0c0000, 0x00001000, MV_REGION_DEVICE },
 	{ 0x80000000, 0x81000000, 0x01000000, MV_REGION_RAM },
 	{ 0x1c0a0000, 0x1c0a0000, 0x00001000, MV_REGION_DEVICE },
 	{ 0x1c0b0000, 0x1c0b0000, 0x00002000, MV_REGION_DEVICE },
@@ -141,19 +142,12 @@ static void write_pattern(const char *dir, const char *name, uint32_t seed, size
 	free(buf);
 }
 
-/* The microvisor binary: its image header, then a pattern. */
+/* The microvisor binary: a pattern under its image header and board description. */
 static void make_microvisor(uint8_t *buf)
 {
-	struct mv_image_header h = {
-		.branch = 0xea000002u, /* b over the header */
-		.magic = MV_IMAGE_MAGIC,
-		.payload_offset = PAYLOAD_AT,
-		.load_address = MICROVISOR_LOAD,
-	};
-
 	for (size_t i = 0; i < MICROVISOR_SIZE; i++)
 		buf[i] = pattern(0, i);
-	memcpy(buf, &h, sizeof(h));
+	test_board_binary(buf, PAYLOAD_AT, MICROVISOR_LOAD);
 }
 
 static void check_header(const uint8_t *payload)

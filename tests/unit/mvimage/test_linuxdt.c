@@ -15,6 +15,7 @@
 
 #include <microvisor/boot_table.h>
 
+#include "test_board.h"
 #include "tool_test.h"
 
 #define PAYLOAD_AT 8192u
@@ -33,7 +34,6 @@ static void write_file(const char *path, const uint8_t *data, size_t size)
 static void setup(const char *work)
 {
 	static uint8_t kernel[KERNEL_SIZE], plain[300], mv[5000];
-	struct mv_image_header h = { 0xea000002u, MV_IMAGE_MAGIC, PAYLOAD_AT, 0x80000000u };
 	char path[4096];
 
 	snprintf(path, sizeof(path), "mkdir -p '%s/cells'", work);
@@ -42,7 +42,7 @@ static void setup(const char *work)
 	for (size_t i = 0; i < sizeof(kernel); i++)
 		kernel[i] = (uint8_t)(i * 7u + 3u);
 	memset(plain, 0x5a, sizeof(plain));
-	memcpy(mv, &h, sizeof(h));
+	test_board_binary(mv, PAYLOAD_AT, 0x80000000u);
 	snprintf(path, sizeof(path), "%s/microvisor.bin", work);
 	write_file(path, mv, sizeof(mv));
 	snprintf(path, sizeof(path), "%s/cells/kernel.bin", work);
@@ -195,6 +195,67 @@ static const void *cell_dtb(const uint8_t *payload, size_t payload_size,
 	return fdt;
 }
 
+/* A Linux cell with more RAM regions than fit in 64 cells of `reg` (the old limit of the
+ * property writer): its /memory node must list every one. */
+#define MANY_RAM 40u
+
+static void write_many_dts(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fprintf(f, "/dts-v1/;\n/ {\n\tcompatible = \"mv,system-v1\";\n"
+		   "\tmicrovisor { memory = <0x80000000 0x00400000>; };\n"
+		   "\tcells { lx { image = \"kernel.bin\"; os = \"linux\";\n"
+		   "\t\tmemory = <0x80000000 0x90000000 0x01000000>");
+	for (uint32_t i = 1; i < MANY_RAM; i++)
+		fprintf(f, ",\n\t\t\t<0x%08x 0x%08x 0x1000>", 0xa0000000u + i * 0x10000u,
+			0xa0000000u + i * 0x10000u);
+	fprintf(f, "; }; };\n};\n");
+	if (fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void test_many_regions(const char *mvimage, const char *dtc, const char *work)
+{
+	char dts[4096], out[4096];
+	struct mv_boot_header h;
+	struct mv_boot_cell c;
+	uint8_t *img;
+	size_t size;
+	const void *fdt;
+	int node, len;
+
+	snprintf(dts, sizeof(dts), "%s/many.dts", work);
+	write_many_dts(dts);
+	CHECK_EQ(run_mvimage(mvimage, dtc, dts, work), 0);
+	snprintf(out, sizeof(out), "%s/out.img", work);
+	img = read_whole(out, &size);
+	CHECK(size > PAYLOAD_AT + sizeof(h));
+	if (size <= PAYLOAD_AT + sizeof(h))
+		return;
+	memcpy(&h, img + PAYLOAD_AT, sizeof(h));
+	memcpy(&c, img + PAYLOAD_AT + h.cells_offset, sizeof(c));
+	CHECK_EQ(c.num_regions, MANY_RAM);
+	fdt = cell_dtb(img + PAYLOAD_AT, h.total_size, &c);
+	CHECK(fdt != NULL);
+	node = fdt ? fdt_path_offset(fdt, "/memory@80000000") : -1;
+	CHECK(node >= 0);
+	CHECK(node >= 0 && fdt_getprop(fdt, node, "reg", &len) && len == (int)(8 * MANY_RAM));
+	CHECK_EQ(node >= 0 ? prop_u32(fdt, node, "reg", 0) : 0, 0x80000000u);
+	CHECK_EQ(node >= 0 ? prop_u32(fdt, node, "reg", 1) : 0, 0x01000000u);
+	for (uint32_t i = 1; node >= 0 && i < MANY_RAM; i++) {
+		CHECK_EQ(prop_u32(fdt, node, "reg", (int)(2 * i)), 0xa0000000u + i * 0x10000u);
+		CHECK_EQ(prop_u32(fdt, node, "reg", (int)(2 * i + 1)), 0x1000u);
+	}
+	free(img);
+}
+
 int main(int argc, char **argv)
 {
 	struct mv_boot_header h;
@@ -242,6 +303,7 @@ int main(int argc, char **argv)
 	if (fdt)
 		check_lx2(fdt);
 	free(img);
+	test_many_regions(argv[1], argv[2], argv[4]);
 	if (failures) {
 		fprintf(stderr, "test_linuxdt: %u checks failed\n", failures);
 		return 1;

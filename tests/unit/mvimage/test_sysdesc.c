@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "image.h"
 #include "sysdesc.h"
+#include "test_board.h"
 
 extern char **environ;
 
@@ -137,7 +138,7 @@ static void parse_good(const char *good, struct sysdesc *sd)
 	struct captured cap;
 
 	capture_open(&cap, "good.dts");
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, sd, &cap.d), 0);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, sd, &cap.d), 0);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "");
 	free(cap.text);
@@ -260,7 +261,7 @@ static void check_errors(const char *name, const char *text, unsigned int errors
 	path_in_work(dts, sizeof(dts), name);
 	dtb = compile(dts);
 	capture_open(&cap, name);
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &sd, &cap.d), errors);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, &sd, &cap.d), errors);
 	capture_close(&cap);
 	CHECK_STR(cap.text, want);
 	CHECK_EQ(cap.d.errors, errors);
@@ -289,7 +290,7 @@ static const char links_dts[] =
 	"		b: b {\n"
 	"			image = \"b.bin\";\n"
 	"			memory = <0x00000000 0x80200000 0x00100000>;\n"
-	"			devices = <0x2c000000 0x1c090000 0x00001000>;\n"
+	"			devices = <0x2c000000 0x1c0a0000 0x00001000>;\n"
 	"			interrupts = <41>;\n"
 	"		};\n"
 	"	};\n"
@@ -369,7 +370,7 @@ static void test_not_a_blob(void)
 	struct captured cap;
 
 	capture_open(&cap, "junk.dtb");
-	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &sd, &cap.d), 1);
+	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &test_board, &sd, &cap.d), 1);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "junk.dtb: /: -: not a valid device tree blob\n");
 	free(cap.text);
@@ -432,14 +433,17 @@ static void test_image_checks(const struct sysdesc *sd, const char *dir)
  * channel memory after them. */
 static void test_image_build(const struct sysdesc *sd, const char *dir)
 {
-	static const struct mv_image_header too_big = { 0, MV_IMAGE_MAGIC, 0x400000, 0x80000000u };
-	static const struct mv_image_header too_low = { 0, MV_IMAGE_MAGIC, 0x1000, 0x7ffff000u };
-	static const struct mv_image_header fits = { 0, MV_IMAGE_MAGIC, 0x1000, 0x80000000u };
+	static const struct mv_image_header too_big = { 0, MV_IMAGE_MAGIC, 0x400000, 0x80000000u,
+							TEST_BOARD_OFFSET };
+	static const struct mv_image_header too_low = { 0, MV_IMAGE_MAGIC, 0x1000, 0x7ffff000u,
+							TEST_BOARD_OFFSET };
+	static const struct mv_image_header fits = { 0, MV_IMAGE_MAGIC, 0x1000, 0x80000000u,
+						     TEST_BOARD_OFFSET };
 	/* The channels take 16 + 8 KiB after the image, in order: net, then log. */
 	static const struct mv_image_header no_room_for_log = { 0, MV_IMAGE_MAGIC, 0x3f8000,
-								0x80000000u };
+								0x80000000u, TEST_BOARD_OFFSET };
 	static const struct mv_image_header just_room = { 0, MV_IMAGE_MAGIC, 0x3f6000,
-							  0x80000000u };
+							  0x80000000u, TEST_BOARD_OFFSET };
 	struct image_set set;
 	struct image_blob payload, payload2;
 	struct captured cap;
@@ -487,19 +491,54 @@ static void test_images(const char *good)
 	test_image_build(&sd, dir);
 }
 
-static const char *parse_microvisor(uint32_t size, uint32_t magic, uint32_t payload_offset)
+/* A stand-in binary of `size` bytes; `corrupt` changes it after the header is written. */
+static const char *parse_microvisor_with(uint32_t size, uint32_t magic, uint32_t payload_offset,
+					 void (*corrupt)(uint8_t *bin))
 {
 	static uint8_t bin[0x2000];
-	struct mv_image_header h = { 0xea000002u, magic, payload_offset, 0x80000000u };
 	struct image_blob b = { bin, size };
-	struct mv_image_header out;
+	struct mv_image_header out, *h = (struct mv_image_header *)bin;
+	struct mv_board board;
 	const char *why;
 
-	memcpy(bin, &h, sizeof(h));
-	why = image_parse_microvisor(&b, &out);
-	if (!why)
-		CHECK(memcmp(&out, &h, sizeof(h)) == 0);
+	memset(bin, 0, sizeof(bin));
+	test_board_binary(bin, payload_offset, 0x80000000u);
+	h->magic = magic;
+	if (corrupt)
+		corrupt(bin);
+	why = image_parse_microvisor(&b, &out, &board);
+	if (!why) {
+		CHECK(memcmp(&out, bin, sizeof(out)) == 0);
+		CHECK(memcmp(&board, &test_board, sizeof(board)) == 0);
+	}
 	return why;
+}
+
+static const char *parse_microvisor(uint32_t size, uint32_t magic, uint32_t payload_offset)
+{
+	return parse_microvisor_with(size, magic, payload_offset, NULL);
+}
+
+static void board_offset_outside(uint8_t *bin)
+{
+	((struct mv_image_header *)bin)->board_offset = 0x1800u - 8u;
+}
+
+static void board_magic_wrong(uint8_t *bin)
+{
+	bin[TEST_BOARD_OFFSET] ^= 1;
+}
+
+static void board_name_unterminated(uint8_t *bin)
+{
+	memset(bin + TEST_BOARD_OFFSET + offsetof(struct mv_board, name), 'x', MV_BOARD_NAME_LEN);
+}
+
+static void board_reserved_too_many(uint8_t *bin)
+{
+	uint32_t n = MV_BOARD_MAX_RESERVED + 1;
+
+	memcpy(bin + TEST_BOARD_OFFSET + offsetof(struct mv_board, num_reserved), &n, sizeof(n));
 }
 
 /* The header of the microvisor binary says where the payload goes; it must make sense. */
@@ -511,6 +550,93 @@ static void test_microvisor_header(void)
 	CHECK(parse_microvisor(0x1800, MV_BOOT_MAGIC, 0x2000) != NULL);
 	CHECK(parse_microvisor(0x1800, MV_IMAGE_MAGIC, 0x2800) != NULL);
 	CHECK(parse_microvisor(0x1800, MV_IMAGE_MAGIC, 0x1000) != NULL);
+	/* The board description it points at must be there and whole. */
+	CHECK(parse_microvisor(TEST_BOARD_OFFSET + 8, MV_IMAGE_MAGIC, 0x2000) != NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_offset_outside) != NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_magic_wrong) != NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_name_unterminated) !=
+	      NULL);
+	CHECK(parse_microvisor_with(0x1800, MV_IMAGE_MAGIC, 0x2000, board_reserved_too_many) !=
+	      NULL);
+}
+
+/* Two cells, `first` owning the board's UART as a device, the other a client. */
+static void console_system(char *out, size_t size, const char *first)
+{
+	snprintf(out, size,
+		 "/dts-v1/;\n"
+		 "/ {\n"
+		 "	compatible = \"mv,system-v1\";\n"
+		 "	microvisor { memory = <0x80000000 0x00100000>; };\n"
+		 "	cells {\n"
+		 "		%s {\n"
+		 "			image = \"a.bin\";\n"
+		 "			memory = <0x80000000 0x80100000 0x00200000>;\n"
+		 "			devices = <0x1c090000 0x1c090000 0x1000>;\n"
+		 "		};\n"
+		 "		client {\n"
+		 "			image = \"b.bin\";\n"
+		 "			memory = <0x80000000 0x80300000 0x00200000>;\n"
+		 "			devices = <0x1c0a0000 0x1c0a0000 0x1000>;\n"
+		 "		};\n"
+		 "	};\n"
+		 "};\n",
+		 first);
+}
+
+/* The console cell owns the microvisor's UART, as systems/test-console.dts gives it; any
+ * other cell that is given it is refused, in a line naming the node and property. */
+static void test_board_console(void)
+{
+	static char text[4096];
+
+	console_system(text, sizeof(text), "console");
+	check_errors("console.dts", text, 0, "");
+	console_system(text, sizeof(text), "rtos");
+	check_errors("not_console.dts", text, 1,
+		     "not_console.dts: /cells/rtos: devices: region 0 (pa 0x1c090000, size"
+		     " 0x00001000) overlaps the microvisor's UART [0x1c090000, 0x1c091000) of"
+		     " board test-board; only the cell named \"console\" may own it\n");
+}
+
+/* Cells a and b joined by `channels` channels, b providing `vdevs` vdevs to a. */
+static void limits_system(char *out, size_t size, uint32_t channels, uint32_t vdevs)
+{
+	int n = snprintf(out, size,
+			 "/dts-v1/;\n"
+			 "/ {\n"
+			 "	compatible = \"mv,system-v1\";\n"
+			 "	microvisor { memory = <0x80000000 0x00100000>; };\n"
+			 "	cells {\n"
+			 "		a: a { image = \"a.bin\";"
+			 " memory = <0x0 0x80100000 0x00100000>; };\n"
+			 "		b: b { image = \"b.bin\";"
+			 " memory = <0x0 0x80200000 0x00100000>; };\n"
+			 "	};\n"
+			 "	channels {\n");
+
+	for (uint32_t i = 0; i < channels; i++)
+		n += snprintf(out + n, size - (size_t)n,
+			      "		c%u { ends = <&a &b>; ipa = <0x%x 0x%x>;"
+			      " interrupts = <%u %u>; size = <0x2000>; };\n",
+			      i, 0x40000000u + i * 0x10000u, 0x40000000u + i * 0x10000u, 40 + i,
+			      40 + i);
+	n += snprintf(out + n, size - (size_t)n, "	};\n	vdevs {\n");
+	for (uint32_t i = 0; i < vdevs; i++)
+		n += snprintf(out + n, size - (size_t)n,
+			      "		v%u { consumer = <&a>; provider = <&b>;"
+			      " reg = <0x%x 0x1000>; interrupt = <%u>; };\n",
+			      i, 0x20000000u + i * 0x1000u, 60 + i);
+	snprintf(out + n, size - (size_t)n, "	};\n};\n");
+}
+
+/* Exactly as many channels per cell and vdevs per provider as the microvisor keeps. */
+static void test_cell_limits(void)
+{
+	static char text[8192];
+
+	limits_system(text, sizeof(text), MV_BOOT_CELL_MAX_CHANNELS, MV_BOOT_CELL_MAX_VDEVS);
+	check_errors("limits.dts", text, 0, "");
 }
 
 int main(int argc, char **argv)
@@ -529,6 +655,8 @@ int main(int argc, char **argv)
 	test_not_a_blob();
 	test_images(argv[2]);
 	test_microvisor_header();
+	test_board_console();
+	test_cell_limits();
 	if (failures) {
 		fprintf(stderr, "test_sysdesc: %u checks failed\n", failures);
 		return 1;

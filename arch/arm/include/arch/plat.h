@@ -4,19 +4,22 @@
 #define ARCH_PLAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <microvisor/board.h>
 
 struct plat_window {
 	uint32_t base; /* 2 MiB aligned */
 	uint32_t size; /* multiple of 2 MiB */
 };
 
+/* `board` holds every fact a system description is checked against (board.h): RAM (mapped
+ * normal, write-back in HYP), the debug UART (mapped in HYP only), the GIC, the reserved
+ * ranges. The rest only the microvisor needs. */
 struct plat {
-	const char *name;
-	uint32_t uart_base;       /* debug UART, mapped in HYP only */
-	uint32_t gicd_base, gicc_base, gich_base, gicv_base;
+	struct mv_board board;    /* first: the image header points mvimage at it */
 	uint32_t timer_freq;      /* CNTFRQ to program when entered in Secure SVC, Hz */
-	uint32_t ram_base, ram_size; /* mapped normal, write-back in HYP */
 	struct plat_window devices[4]; /* mapped as Device in HYP; size 0 ends the list */
 	/* Sends the secondary CPUs to `entry` (they park in the microvisor's pen). Runs in
 	 * Secure SVC with the MMU off when the microvisor was entered there, else in HYP. */
@@ -24,6 +27,8 @@ struct plat {
 	void (*system_off)(void); /* powers the board off; may return if it cannot */
 	bool (*uart_putc)(uint32_t base, char c); /* false: transmit FIFO full, nothing sent */
 };
+
+_Static_assert(offsetof(struct plat, board) == 0, "microvisor.ld: __board_offset = plat");
 
 extern const struct plat plat;
 
