@@ -72,6 +72,28 @@ static inline bool fuzz_one_in(struct fuzz_rng *r, uint32_t n)
 #define HOSTILE_GICH_PA 0x2c004000u
 #define HOSTILE_GICV_PA 0x2c006000u
 
+/* Failure reasons (static strings) and how often each was seen, for a fuzzer's summary. */
+#define FUZZ_MAX_REASONS 12u
+struct fuzz_reason {
+	const char *what;
+	uint32_t count;
+	uint32_t first; /* index of the first operation that failed this way */
+};
+
+static inline void fuzz_count_reason(struct fuzz_reason *r, const char *what, uint32_t n)
+{
+	for (uint32_t i = 0; i < FUZZ_MAX_REASONS; i++) {
+		if (!r[i].what) {
+			r[i].what = what;
+			r[i].first = n;
+		}
+		if (r[i].what == what) {
+			r[i].count++;
+			return;
+		}
+	}
+}
+
 /* The record a fuzzer writes on its channel to the victim when it has finished. */
 #define HOSTILE_DONE_RECORD "fuzzer done"
 

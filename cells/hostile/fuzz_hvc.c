@@ -307,33 +307,13 @@ static void flush_line(void)
 	st.print_dirty = false;
 }
 
-/* Distinct failure reasons and how often each was seen, for the summary. */
-#define MAX_REASONS 8u
-static struct {
-	const char *what;
-	uint32_t count;
-	uint32_t first_call;
-} reasons[MAX_REASONS];
-
-static void count_reason(const char *what, uint32_t n)
-{
-	for (uint32_t i = 0; i < MAX_REASONS; i++) {
-		if (!reasons[i].what) {
-			reasons[i].what = what;
-			reasons[i].first_call = n;
-		}
-		if (reasons[i].what == what) {
-			reasons[i].count++;
-			return;
-		}
-	}
-}
+static struct fuzz_reason reasons[FUZZ_MAX_REASONS];
 
 static void report_failure(uint32_t n, enum conduit c, uint64_t state, const struct fuzz_regs *f,
 			   const char *what)
 {
 	st.failures++;
-	count_reason(what, n);
+	fuzz_count_reason(reasons, what, n);
 	if (st.failures > FAILURES_SHOWN)
 		return;
 	flush_line();
@@ -346,12 +326,12 @@ static void report_failure(uint32_t n, enum conduit c, uint64_t state, const str
 /* "<call>: wrong r0" and the like, one static string per call and register. */
 static const char *fail_reason(const char *name, bool r0)
 {
-	static char text[MAX_REASONS][48];
-	static const char *names[MAX_REASONS];
-	static bool which[MAX_REASONS];
+	static char text[FUZZ_MAX_REASONS][48];
+	static const char *names[FUZZ_MAX_REASONS];
+	static bool which[FUZZ_MAX_REASONS];
 	if (!name)
 		return "unknown ID not answered with -1 (NOT_SUPPORTED)";
-	for (uint32_t i = 0; i < MAX_REASONS; i++) {
+	for (uint32_t i = 0; i < FUZZ_MAX_REASONS; i++) {
 		if (names[i] == name && which[i] == r0)
 			return text[i];
 		if (!names[i]) {
@@ -543,9 +523,9 @@ int main(void)
 		cell_printf("range %s: %u calls\n", range_name[i], st.by_range[i]);
 	cell_printf("%u answers checked against -1, %u debug writes printed\n", st.checked_unknown,
 		    st.debug_writes);
-	for (uint32_t i = 0; i < MAX_REASONS && reasons[i].what; i++)
+	for (uint32_t i = 0; i < FUZZ_MAX_REASONS && reasons[i].what; i++)
 		cell_printf("failed %u times (first call %u): %s\n", reasons[i].count,
-			    reasons[i].first_call, reasons[i].what);
+			    reasons[i].first, reasons[i].what);
 	cell_printf("%u SMCs undefined (no EL3), %u other faults, %u failed calls\n", st.smc_undefined,
 		    st.other_faults, st.failures);
 	CHECK(st.other_faults == 0);
