@@ -810,8 +810,8 @@ static void storm(struct fuzz_rng *r)
 /*
  * Thumb: ITE <cond>; <trapped instruction>; MOV r1, #1; then back to ARM. Whatever the
  * microvisor does with the trapped instruction, the ELSE slot must run exactly when the
- * condition fails (ARM ARM B1.9.? / B3.13.6: a skipped trapped instruction advances
- * ITSTATE).
+ * condition fails: whoever completes an instruction in an IT block, the CPU or the
+ * hypervisor emulating it, advances ITSTATE (the ARM ARM's ITAdvance() pseudocode).
  */
 static void op_it_block(struct fuzz_rng *r, uint32_t n)
 {
