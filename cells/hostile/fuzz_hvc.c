@@ -221,7 +221,14 @@ static struct expect model(uint32_t fid, const uint32_t *a)
 		break;
 	case MV_SMCCC_ARCH_FEATURES:
 		e.name = "SMCCC_ARCH_FEATURES";
-		e.r0 = a[1] == MV_SMCCC_VERSION ? 0 : NOT_SUPPORTED;
+		e.r0 = a[1] == MV_SMCCC_VERSION || a[1] == MV_SMCCC_ARCH_FEATURES ||
+				       a[1] == MV_SMCCC_ARCH_WORKAROUND_1
+			       ? 0
+			       : NOT_SUPPORTED;
+		break;
+	case MV_SMCCC_ARCH_WORKAROUND_1:
+		e.name = "SMCCC_ARCH_WORKAROUND_1";
+		e.r0 = 0;
 		break;
 	case MV_PSCI_VERSION:
 		e.name = "PSCI_VERSION";
