@@ -73,8 +73,52 @@ static void check_trapped_instructions(void)
 	CHECK(again == actlr);
 }
 
+/* Trapped instructions the microvisor emulates in full: the ThumbEE registers (RAZ/WI,
+ * not a channel between cells), MRC to APSR_nzcv and to LR, MRRC of the debug ROM
+ * address, and an MMIO load from FIQ mode, whose r8-r12 are banked. */
+static void check_emulation(void)
+{
+	uint32_t before = faults, v, lo, hi;
+	__asm__ volatile("mcr p14, 6, %0, c1, c0, 0" : : "r"(0x12345678u)); /* TEEHBR */
+	__asm__ volatile("mrc p14, 6, %0, c1, c0, 0" : "=r"(v));
+	CHECK(v == 0 && faults == before);
+
+	__asm__ volatile("msr APSR_nzcvq, #0xf0000000\n"
+			 "mrc p14, 0, APSR_nzcv, c0, c1, 0\n" /* DBGDSCRint: RAZ */
+			 "mrs %0, APSR"
+			 : "=r"(v) : : "cc");
+	CHECK((v >> 28) == 0 && faults == before);
+
+	uint32_t actlr;
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 1" : "=r"(actlr));
+	__asm__ volatile("mov r4, lr\n"
+			 "mvn lr, #0\n"
+			 "mrc p15, 0, lr, c1, c0, 1\n" /* ACTLR to LR */
+			 "mov %0, lr\n"
+			 "mov lr, r4"
+			 : "=r"(v) : : "r4", "lr");
+	CHECK(v == actlr && faults == before);
+
+	__asm__ volatile("mrrc p14, 0, %0, %1, c1" : "=r"(lo), "=r"(hi)); /* DBGDRAR */
+	CHECK(lo == 0 && hi == 0 && faults == before);
+
+	register uint32_t addr __asm__("r1") = 0x2c001008u; /* GICD_IIDR of the vGIC */
+	register uint32_t out __asm__("r2");
+	__asm__ volatile("mrs r3, cpsr\n"
+			 "cps #0x11\n" /* FIQ mode */
+			 "mov r9, #0\n"
+			 "ldr r9, [%1]\n"
+			 "mov %0, r9\n"
+			 "msr cpsr_c, r3"
+			 : "=r"(out) : "r"(addr) : "r3", "r9", "memory");
+	CHECK(out == 0x43bu && faults == before);
+}
+
 static void check_hypercall_errors(void)
 {
+	CHECK(mv_call3(MV_PSCI_FEATURES, MV_SMCCC_VERSION, 0, 0) == 0); /* SMCCC 1.1 discovery */
+	CHECK(mv_call3(MV_SMCCC_ARCH_FEATURES, MV_SMCCC_ARCH_WORKAROUND_1, 0, 0) == 0);
+	CHECK(mv_call0(MV_SMCCC_ARCH_WORKAROUND_1) == 0);
 	CHECK(mv_call0(MV_CALL_ABI_VERSION) == (int32_t)MV_ABI_VERSION);
 	CHECK(mv_call3(MV_CALL_CELL_INFO, 99, 0, 0) == MV_E_INVALID_PARAMETERS);
 	CHECK(mv_call3(MV_CALL_DEBUG_WRITE, 21, 0, 0) == MV_E_INVALID_PARAMETERS);
@@ -102,6 +146,7 @@ int main(void)
 	cell_fault_hook = on_fault;
 	check_aborts();
 	check_trapped_instructions();
+	check_emulation();
 	check_hypercall_errors();
 	test_report();
 	return 0;

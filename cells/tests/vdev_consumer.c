@@ -5,6 +5,7 @@
 
 #define WINDOW 0x40000000u
 #define REG_MAGIC 0x800u
+#define REG_IGNORED 0xff0u
 #define REG_DONE 0xff8u
 #define REG_RESTART 0xffcu
 
@@ -65,7 +66,19 @@ int main(void)
 		magic = mmio_read32(WINDOW + REG_MAGIC); /* aborts until the provider is back */
 	CHECK(magic == (0x12345678u ^ 1u));
 	CHECK(mmio_read32(WINDOW + 0x10) == 0); /* a fresh register file */
+
+	/* A provider that takes a request and never answers: the access aborts once the
+	 * microvisor's bound on the wait (CONFIG_VDEV_TIMEOUT_US, 100 ms) passes, and the
+	 * provider's late answer is refused. */
 	uint32_t before = aborts;
+	uint64_t start = timer_now();
+	(void)mmio_read32(WINDOW + REG_IGNORED);
+	uint64_t waited_ms = (timer_now() - start) / (timer_freq() / 1000u);
+	CHECK(aborts == before + 1 && abort_far == WINDOW + REG_IGNORED);
+	cell_printf("unanswered access aborted after %u ms\n", (uint32_t)waited_ms);
+	CHECK(waited_ms >= 100 && waited_ms < 1000);
+	CHECK(mmio_read32(WINDOW + REG_MAGIC) == (0x12345678u ^ 1u));
+	before = aborts;
 	mmio_write32(WINDOW + REG_DONE, 1);
 	CHECK(aborts == before);
 	for (int i = 0; i < 10000 && aborts == before; i++)

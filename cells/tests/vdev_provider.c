@@ -5,6 +5,7 @@
 #include <cell/runtime.h>
 
 #define REG_MAGIC 0x800u
+#define REG_IGNORED 0xff0u /* taken and never answered: the microvisor times it out */
 #define REG_DONE 0xff8u
 #define REG_RESTART 0xffcu
 
@@ -44,6 +45,7 @@ int main(void)
 	gic_init();
 	irq_enable(info.r2, on_request, 0x80);
 	irqs_on();
+	uint32_t ignored_tag = 0;
 	for (uint32_t served = 0;;) {
 		struct mv_result r = mv_hvc(MV_CALL_VDEV_GET, 0, 0, 0, 0, 0, 0);
 		if ((int32_t)r.r0 == MV_E_NOT_PRESENT) {
@@ -52,6 +54,15 @@ int main(void)
 		}
 		uint32_t offset = MV_VDEV_ACCESS_OFFSET(r.r2), size = MV_VDEV_ACCESS_SIZE(r.r2);
 		uint32_t value = 0;
+		if (ignored_tag) { /* the consumer gave up on it: a late answer is refused */
+			CHECK(mv_hvc(MV_CALL_VDEV_COMPLETE, 0, ignored_tag, 0, 0, 0, 0).r0 ==
+			      (uint32_t)MV_E_NOT_PRESENT);
+			ignored_tag = 0;
+		}
+		if (!MV_VDEV_ACCESS_WRITE(r.r2) && offset == REG_IGNORED) {
+			ignored_tag = r.r1;
+			continue;
+		}
 		if (MV_VDEV_ACCESS_WRITE(r.r2) && offset == REG_RESTART) {
 			cell_printf("restarting with a request outstanding (served %u)\n", served);
 			mv_system_reset();

@@ -19,7 +19,6 @@ void cells_create(const struct mv_boot_header *hdr)
 	const struct mv_boot_cell *bc = (const void *)(base + hdr->cells_offset);
 	const struct mv_boot_region *regions = (const void *)(base + hdr->regions_offset);
 	uint32_t next_vcpu = 0;
-	uint32_t freq_per_us = arch_counter_freq() / 1000000u;
 
 	for (uint32_t i = 0; i < hdr->num_cells; i++) {
 		struct cell *c = &cells[i];
@@ -42,10 +41,10 @@ void cells_create(const struct mv_boot_header *hdr)
 			v->pcpu = bc[i].vcpu_pcpu[n];
 			v->state = VCPU_OFF;
 			v->priority = bc[i].priority;
-			v->slice_ticks = (uint64_t)bc[i].time_slice_us * freq_per_us;
+			v->slice_ticks = sched_us_to_ticks(bc[i].time_slice_us);
 			v->wake_at = UINT64_MAX;
-			v->budget = (uint64_t)bc[i].budget_us * freq_per_us;
-			v->period = (uint64_t)bc[i].period_us * freq_per_us;
+			v->budget = sched_us_to_ticks(bc[i].budget_us);
+			v->period = sched_us_to_ticks(bc[i].period_us);
 			sched_pin(v);
 		}
 		log_printf("cell %u %s: %u vCPU, priority %u, %u region(s), image %u bytes\n", i,

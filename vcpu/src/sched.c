@@ -14,6 +14,11 @@ struct sched *sched_of(unsigned pcpu)
 	return &scheds[pcpu];
 }
 
+uint64_t sched_us_to_ticks(uint32_t us)
+{
+	return (uint64_t)us * arch_counter_freq() / 1000000u;
+}
+
 void sched_init(unsigned pcpu)
 {
 	struct sched *s = &scheds[pcpu];

@@ -72,7 +72,7 @@ bool vdev_submit(struct vcpu *v, uint32_t ipa, struct vdev_request *req)
 	req->tag = (++vd->seq << 8) | (v->id & 0xffu);
 	v->vdev_req = *req;
 	sched_block_vdev(sched_of(v->pcpu), v, arch_counter_now(),
-			 (uint64_t)CONFIG_VDEV_TIMEOUT_US * (arch_counter_freq() / 1000000u));
+			 sched_us_to_ticks(CONFIG_VDEV_TIMEOUT_US));
 	if (vd->queue_tail)
 		vd->queue_tail->vdev_req.next = v;
 	else

@@ -98,6 +98,8 @@ struct sched {
 #define SCHED_PENDING_REQUESTS (1u << 1) /* some pinned vCPU has requests */
 
 struct sched *sched_of(unsigned pcpu);
+/* Microseconds in counter ticks, exactly (62.5 MHz counters are not whole ticks per us). */
+uint64_t sched_us_to_ticks(uint32_t us);
 void sched_init(unsigned pcpu);
 void sched_pin(struct vcpu *v);
 
