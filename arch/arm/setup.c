@@ -5,6 +5,7 @@
 #include <arch/hyp.h>
 #include <arch/plat.h>
 #include <microvisor/arch.h>
+#include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <microvisor/main.h>
 
@@ -34,6 +35,7 @@ static volatile uint32_t entered_secure __attribute__((section(".data")));
 #define HCR_TSC (1u << 19)
 #define HCR_TIDCP (1u << 20)
 #define HCR_TAC (1u << 21)
+#define HCR_VA (1u << 8) /* a virtual asynchronous abort is pending for the guest */
 #define HCR_GUEST                                                                          \
 	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER |  \
 	 HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC)
@@ -104,6 +106,33 @@ static void hyp_cpu_init(uint32_t cpu)
 	sysreg_write_cnthp_ctl(0);
 	isb();
 	gic_init_cpu();
+}
+
+/*
+ * A guest's asynchronous abort taken in the exit window is reflected into that vCPU as a
+ * virtual abort (HCR.VA): it takes it once it unmasks CPSR.A, as it would have the
+ * physical one. The CPU clears HCR.VA when the guest takes it, so it is read back on exit.
+ */
+void arch_vcpu_serror_exit(struct vcpu *v)
+{
+	struct hyp_pcpu *p = hyp_this_pcpu();
+	if (p->hcr_va)
+		v->arch.serror_pending = (sysreg_read_hcr() & HCR_VA) != 0;
+	if (p->guest_serror) {
+		p->guest_serror = 0;
+		v->arch.serror_pending = 1;
+		cell_report_fault(v->cell, "asynchronous abort", 0, v->arch.regs.pc);
+	}
+}
+
+void arch_vcpu_serror_enter(const struct vcpu *v)
+{
+	struct hyp_pcpu *p = hyp_this_pcpu();
+	if (p->hcr_va == v->arch.serror_pending)
+		return;
+	p->hcr_va = v->arch.serror_pending;
+	sysreg_write_hcr(HCR_GUEST | (p->hcr_va ? HCR_VA : 0));
+	isb();
 }
 
 void hyp_main_primary(void)

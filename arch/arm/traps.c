@@ -369,6 +369,7 @@ static void handle_trap(struct vcpu *v, uint32_t hsr)
 
 struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 {
+	arch_vcpu_serror_exit(v);
 	if (kind == HYP_EXIT_IRQ)
 		gic_handle_irqs();
 	else
@@ -380,7 +381,20 @@ struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 	}
 	if (next->arch.vgic.dirty)
 		arch_vgic_flush(next);
+	arch_vcpu_serror_enter(next);
 	return next;
+}
+
+extern const char hyp_serror_window[], hyp_serror_window_end[];
+
+void hyp_handle_hyp_dabt(const uint32_t *r, uint32_t elr, uint32_t spsr)
+{
+	if (elr >= (uint32_t)(uintptr_t)hyp_serror_window &&
+	    elr <= (uint32_t)(uintptr_t)hyp_serror_window_end) {
+		hyp_this_pcpu()->guest_serror = 1;
+		return;
+	}
+	hyp_handle_bad_exception(0x10, r, elr, spsr);
 }
 
 void hyp_handle_bad_exception(uint32_t vector, const uint32_t *r, uint32_t elr, uint32_t spsr)

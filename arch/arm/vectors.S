@@ -12,7 +12,7 @@ hyp_vectors:
 	b	hyp_bad_undef			@ 0x04 undefined instruction in HYP mode
 	b	hyp_bad_hvc			@ 0x08 HVC executed in HYP mode
 	b	hyp_bad_pabt			@ 0x0c prefetch abort in HYP mode
-	b	hyp_bad_dabt			@ 0x10 data abort in HYP mode
+	b	hyp_vector_dabt			@ 0x10 data abort in HYP mode: a guest's async abort?
 	b	hyp_vector_trap			@ 0x14 HYP trap: HVC, trapped instruction, stage-2 abort
 	b	hyp_vector_irq			@ 0x18 IRQ (HCR.IMO routes them all here)
 	b	hyp_bad_fiq			@ 0x1c FIQ
@@ -37,6 +37,17 @@ hyp_guest_exit:
 	str	r3, [r0, #VCPU_REGS_CPSR]
 	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR: this CPU's struct hyp_pcpu
 	ldr	sp, [r2, #PCPU_STACK_TOP]
+	@ An asynchronous abort the guest caused may still be pending. With its frame saved,
+	@ unmask it for a moment, so that it is taken here and charged to this vCPU
+	@ (hyp_vector_dabt) rather than to whichever vCPU runs next (ARM ARM B1.9.7).
+	dsb	sy
+	cpsie	a
+	.global	hyp_serror_window
+hyp_serror_window:
+	isb
+	cpsid	a
+	.global	hyp_serror_window_end
+hyp_serror_window_end:
 	bl	hyp_handle_guest_exit		@ -> r0 = vCPU to resume
 
 	.global hyp_resume_guest
@@ -50,6 +61,17 @@ hyp_resume_guest:				@ r0 = struct vcpu *
 	ldmdb	sp, {r0-r12}
 	eret
 
+/* A data abort in HYP mode: if it is a guest's asynchronous abort taken in the exit
+ * window, the handler notes it and returns; anything else stops the microvisor. */
+hyp_vector_dabt:
+	push	{r0-r12, lr}
+	mov	r0, sp
+	mrs	r1, elr_hyp
+	mrs	r2, spsr
+	bl	hyp_handle_hyp_dabt
+	pop	{r0-r12, lr}
+	eret
+
 /* Exceptions taken in HYP mode itself are microvisor bugs: report and stop. */
 	.macro	hyp_bad name, vector
 hyp_bad_\name:
@@ -61,7 +83,6 @@ hyp_bad_\name:
 	hyp_bad undef, 0x04
 	hyp_bad hvc, 0x08
 	hyp_bad pabt, 0x0c
-	hyp_bad dabt, 0x10
 	hyp_bad fiq, 0x1c
 hyp_bad_common:
 	mov	r1, sp

@@ -13,7 +13,27 @@ struct vcpu;
 struct hyp_pcpu {
 	uint32_t stack_top;   /* read by the vectors (offset checked in asm_offsets.c) */
 	uint32_t id;
+	uint32_t guest_serror; /* an asynchronous abort was taken in the exit window */
+	uint32_t hcr_va;       /* HCR.VA is set for the vCPU being entered */
 };
+
+/* The CPU's own hyp_pcpu (HTPIDR). */
+static inline struct hyp_pcpu *hyp_this_pcpu(void)
+{
+	uint32_t p;
+	__asm__ volatile("mrc p15, 4, %0, c13, c0, 2" : "=r"(p));
+	return (struct hyp_pcpu *)(uintptr_t)p;
+}
+
+/* Guest asynchronous aborts (setup.c): on exit, note one taken in the exit window (or
+ * consumed by the guest); on entry, set HCR.VA for the vCPU entered if one waits. */
+struct vcpu;
+void arch_vcpu_serror_exit(struct vcpu *v);
+void arch_vcpu_serror_enter(const struct vcpu *v);
+
+/* Called by vectors.S for a data abort taken in HYP mode: returns if it was a guest's
+ * asynchronous abort taken in the exit window, else reports and stops. */
+void hyp_handle_hyp_dabt(const uint32_t *r, uint32_t elr, uint32_t spsr);
 
 extern struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
 extern volatile uint32_t hyp_pen_release[CONFIG_MAX_PCPUS];

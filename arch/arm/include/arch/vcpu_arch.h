@@ -73,6 +73,7 @@ struct vgic_cpu {
 
 struct vcpu_arch {
 	struct arch_regs regs; /* first: see struct vcpu */
+	uint32_t serror_pending; /* a virtual abort (HCR.VA) waits for the guest */
 	struct vgic_cpu vgic;
 	struct arch_banked banked;
 	struct arch_cp15 cp15;
