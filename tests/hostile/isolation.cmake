@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+# Isolation tests (CTest label "hostile"): systems/hostile-*.dts booted in QEMU, each a
+# cell of our own (cells/hostile) attacking what the microvisor promises the others: that
+# it stays up, that a budget holds, that a CPU's top-priority cell keeps its deadlines.
+# run-qemu.py fails on timeout, on a panic line, on a failing "N passed, M failed" line
+# and on any missing expected line; every run must end with the board powering off.
+set(RUN_QEMU ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/qemu/run-qemu.py --qemu ${MV_QEMU})
+set(POWEROFF "all cells stopped, powering off")
+
+# mv_hostile_test(<name> <system> [SMP n] [ICOUNT shift|off] [MEMORY m] [TIMEOUT s]
+#                 [SERIAL] EXPECT <regex>...)
+# One CPU runs under -icount (guest time counts instructions: timing checks do not depend
+# on host load); two CPUs run in real time (QEMU 7.2 cannot run our 2-CPU boot under
+# icount, see run-qemu.py) and, being timing-sensitive, alone (SERIAL).
+function(mv_hostile_test name system)
+  cmake_parse_arguments(T "SERIAL" "SMP;ICOUNT;MEMORY;TIMEOUT" "EXPECT" ${ARGN})
+  if(NOT T_SMP)
+    set(T_SMP 1)
+  endif()
+  if(NOT T_ICOUNT)
+    set(T_ICOUNT off)
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  set(args --smp ${T_SMP} --icount ${T_ICOUNT} --timeout ${T_TIMEOUT} --poweroff)
+  if(T_MEMORY)
+    list(APPEND args --memory ${T_MEMORY})
+  endif()
+  foreach(e ${T_EXPECT})
+    list(APPEND args --expect ${e})
+  endforeach()
+  add_test(NAME ${name} COMMAND ${RUN_QEMU} ${args} ${MV_IMAGES_DIR}/${system}.img)
+  math(EXPR ctest_timeout "${T_TIMEOUT} + 60")
+  set_tests_properties(${name} PROPERTIES LABELS hostile TIMEOUT ${ctest_timeout})
+  if(T_SERIAL)
+    set_tests_properties(${name} PROPERTIES RUN_SERIAL ON)
+  endif()
+endfunction()
+
+# 1. PSCI reset race: SYSTEM_RESET on vCPU 0 while vCPU 1, on the other CPU, loops CPU_ON
+# of vCPU 0. 10,000 restarts, no panic; the bystander on CPU 0 runs throughout.
+mv_hostile_test(hostile_psci_reset_race hostile-psci-race SMP 2 TIMEOUT 170 SERIAL
+  EXPECT "\\[racer\\] 9000 resets so far" "\\[racer\\] survived 10000 resets"
+         "\\[racer\\] 1 passed, 0 failed" "\\[bystander\\] alive 1 s"
+         "\\[bystander\\] peer stopped after" "\\[bystander\\] 3 passed, 0 failed" ${POWEROFF})
+
+# 2. Budget bypass: an attacker at priority 30 held to 1 ms per 10 ms tries to get more by
+# (a) restarting itself, (b) CPU_OFF/CPU_ON of a second vCPU on the same CPU, (c) blocking
+# on a slow vdev; the victim below it must get >= 85% of the CPU over 1 s of guest time.
+set(BUDGET_EXPECT "\\[victim\\] got [0-9.]+% of the CPU" "\\[victim\\] 1 passed, 0 failed"
+    "\\[attacker\\] [0-9]+ rounds of 800 us, stopping: the victim has finished"
+    "\\[attacker\\] [0-9]+ passed, 0 failed" ${POWEROFF})
+mv_hostile_test(hostile_budget_reset hostile-budget-reset ICOUNT 3
+  EXPECT ${BUDGET_EXPECT} "\\[attacker\\] slowest restart reached main after")
+mv_hostile_test(hostile_budget_cpu_off hostile-budget-cpu-off ICOUNT 3 EXPECT ${BUDGET_EXPECT})
+mv_hostile_test(hostile_budget_vdev hostile-budget-vdev ICOUNT 3
+  EXPECT ${BUDGET_EXPECT} "\\[provider\\] answered [0-9]+ accesses"
+         "\\[provider\\] [0-9]+ passed, 0 failed")
+# The victim of these three leaves the guest every 100 us (a null hypercall). This one's
+# never does: the attacker's restarts, requested on the victim's CPU, must not wait for
+# the victim to leave it (each must reach the attacker's main within 20 ms).
+mv_hostile_test(hostile_restart_stall hostile-restart-stall ICOUNT 3
+  EXPECT ${BUDGET_EXPECT} "\\[attacker\\] slowest restart reached main after")
