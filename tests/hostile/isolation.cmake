@@ -62,3 +62,22 @@ mv_hostile_test(hostile_budget_vdev hostile-budget-vdev ICOUNT 3
 # the victim to leave it (each must reach the attacker's main within 20 ms).
 mv_hostile_test(hostile_restart_stall hostile-restart-stall ICOUNT 3
   EXPECT ${BUDGET_EXPECT} "\\[attacker\\] slowest restart reached main after")
+
+# An RTOS application (cells/hostile/rtos_work.c) at the top priority of CPU 0 with a
+# budget, doing 2 ms of work every 100 ms until the misbehaving cell has stopped: every
+# release's work must be done before the next. These run in real time (two CPUs); on a
+# loaded 2-core host QEMU stalls for up to ~25 ms, so the period is long. It also prints
+# how much its work was stretched on average (about 1.2-1.5 with no attacker).
+set(RTOS_EXPECT "\\[rtos\\] [0-9]+ releases every 100 ms of 2000 us work: 0 missed"
+    "\\[rtos\\] 4 passed, 0 failed")
+
+# 3. SGI, ISPENDR and CHANNEL_NOTIFY floods from CPU 1 toward vCPUs on CPU 0, for 3 s.
+mv_hostile_test(hostile_flood_rtos hostile-flood SMP 2 TIMEOUT 120 SERIAL
+  EXPECT ${RTOS_EXPECT} "\\[flooder\\] flooded for 3000 ms" "\\[flooder\\] [0-9]+ passed, 0 failed"
+         "\\[sink\\] peer stopped" "\\[sink\\] [0-9]+ passed, 0 failed" ${POWEROFF})
+
+# 4. A Linux cell rebooting in a loop (3 restarts, then power-off) beside the RTOS on CPU 0.
+mv_hostile_test(hostile_linux_reboot_rtos hostile-linux-reboot SMP 2 MEMORY 1G TIMEOUT 170 SERIAL
+  EXPECT ${RTOS_EXPECT} "\\[linux\\] .*mv-init: booted in .* restart 2 of 3: rebooting"
+         "cell linux: restarting \\(reset 3\\)"
+         "\\[linux\\] .*mv-init: booted in .* after 3 restarts: powering off" ${POWEROFF})
