@@ -16,23 +16,53 @@
 #define HSCTLR_M (1u << 0)
 #define HSCTLR_C (1u << 2)
 #define HSCTLR_I (1u << 12)
+#define HSCTLR_WXN (1u << 19) /* writable memory is never executable */
+#define LPAE_HYP_AP_RO (LPAE_HYP_AP_RW | (1ull << 7)) /* AP[2] = 1: read-only */
+#define BLOCK_2M 0x200000u
 
 static uint64_t hyp_l1[4] MV_ALIGNED(32);
-static uint64_t hyp_l2[4][LPAE_ENTRIES] MV_ALIGNED(PAGE_SIZE);
-static uint32_t hyp_l2_used;
+/* Four level-2 tables (one per GiB) and the level-3 table of the microvisor's 2 MiB. */
+static uint64_t hyp_tables[5][LPAE_ENTRIES] MV_ALIGNED(PAGE_SIZE);
+static uint32_t hyp_tables_used;
 
-/* HYP tables come from a static array: the identity map never needs level 3. */
+extern const char __image_start[], __text_end[], __rodata_end[];
+
 static void *hyp_table_alloc(void)
 {
-	return hyp_l2_used < 4 ? hyp_l2[hyp_l2_used++] : NULL;
+	return hyp_tables_used < 5 ? hyp_tables[hyp_tables_used++] : NULL;
+}
+
+static void hyp_map(uint32_t base, uint32_t end, uint64_t attrs)
+{
+	if (end > base && lpae_map(hyp_l1, base, base, end - base, attrs, hyp_table_alloc))
+		panic("HYP stage 1: cannot map %08x..%08x", base, end);
+}
+
+/*
+ * W^X (as Bao and seL4 do): the microvisor's text is read-only and executable, its
+ * read-only data read-only, and everything else it maps (data, stacks, the payload, cell
+ * memory it loads) writable and never executable. HSCTLR.WXN makes the last a rule of the
+ * MMU. The 2 MiB block that holds the image is mapped with pages, the rest with blocks.
+ */
+static void hyp_map_ram(void)
+{
+	const uint64_t normal = LPAE_AF | LPAE_SH_INNER | LPAE_ATTRIDX(HMAIR_IDX_NORMAL);
+	uint32_t ram = plat.board.ram.base, ram_end = ram + plat.board.ram.size;
+	uint32_t text = (uint32_t)(uintptr_t)__image_start, text_end = (uint32_t)(uintptr_t)__text_end;
+	uint32_t ro_end = (uint32_t)(uintptr_t)__rodata_end;
+	uint32_t blk = text & ~(BLOCK_2M - 1u), blk_end = blk + BLOCK_2M;
+	hyp_map(ram, blk, normal | LPAE_HYP_AP_RW | LPAE_XN);
+	hyp_map(blk, text, normal | LPAE_HYP_AP_RW | LPAE_XN);
+	hyp_map(text, text_end, normal | LPAE_HYP_AP_RO);
+	hyp_map(text_end, ro_end, normal | LPAE_HYP_AP_RO | LPAE_XN);
+	hyp_map(ro_end, blk_end, normal | LPAE_HYP_AP_RW | LPAE_XN);
+	hyp_map(blk_end, ram_end, normal | LPAE_HYP_AP_RW | LPAE_XN);
 }
 
 void hyp_mmu_build(void)
 {
-	const uint64_t normal = LPAE_AF | LPAE_SH_INNER | LPAE_HYP_AP_RW | LPAE_ATTRIDX(HMAIR_IDX_NORMAL);
 	const uint64_t device = LPAE_AF | LPAE_HYP_AP_RW | LPAE_XN | LPAE_ATTRIDX(HMAIR_IDX_DEVICE);
-	if (lpae_map(hyp_l1, plat.board.ram.base, plat.board.ram.base, plat.board.ram.size, normal, hyp_table_alloc))
-		panic("HYP stage 1: cannot map RAM");
+	hyp_map_ram();
 	for (unsigned i = 0; i < MV_ARRAY_SIZE(plat.devices) && plat.devices[i].size; i++)
 		if (lpae_map(hyp_l1, plat.devices[i].base, plat.devices[i].base, plat.devices[i].size,
 			     device, hyp_table_alloc))
@@ -51,7 +81,7 @@ void hyp_mmu_enable(void)
 	icache_inval_all();
 	dsb();
 	isb();
-	sysreg_write_hsctlr(HSCTLR_RES1 | HSCTLR_M | HSCTLR_C | HSCTLR_I);
+	sysreg_write_hsctlr(HSCTLR_RES1 | HSCTLR_M | HSCTLR_C | HSCTLR_I | HSCTLR_WXN);
 	isb();
 }
 
