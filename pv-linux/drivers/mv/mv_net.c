@@ -145,7 +145,9 @@ static void mv_net_rx_ctrl(struct mv_net *mn, const struct mv_net_ctrl *c, u32 l
 }
 
 /* One record off the rx ring. Returns 1 if a frame went up the stack, 0 for a record
- * consumed otherwise, -1 when the ring is empty or broken.
+ * consumed otherwise, -1 when the ring is empty or broken. Each buffer is passed with its
+ * real size: the ring hands over exactly the length the peek checked, but no caller
+ * relies on that alone.
  */
 static int mv_net_rx_one(struct mv_net *mn)
 {
@@ -163,9 +165,10 @@ static int mv_net_rx_one(struct mv_net *mn)
 	}
 	if (len < ETH_HLEN || len > ndev->mtu + ETH_HLEN) {
 		struct mv_net_ctrl c;
-		void *buf = len <= sizeof(c) ? (void *)&c : mn->scratch;
+		bool small = len <= sizeof(c);
+		void *buf = small ? (void *)&c : mn->scratch;
 
-		err = mv_ring_read(&mn->ch.rx, buf, mn->max_payload, &got);
+		err = mv_ring_read(&mn->ch.rx, buf, small ? sizeof(c) : mn->max_payload, &got);
 		if (err) {
 			mv_net_broken(mn, "rx");
 			return -1;
@@ -181,7 +184,8 @@ static int mv_net_rx_one(struct mv_net *mn)
 	}
 
 	skb = napi_alloc_skb(&mn->napi, len);
-	err = mv_ring_read(&mn->ch.rx, skb ? skb->data : mn->scratch, len, &got);
+	err = mv_ring_read(&mn->ch.rx, skb ? skb->data : mn->scratch,
+			   skb ? len : mn->max_payload, &got);
 	if (err) {
 		dev_kfree_skb_any(skb);
 		mv_net_broken(mn, "rx");
