@@ -215,11 +215,12 @@ int main(void)
 	/*
 	 * hvc input: zero-length records without end. net and raw: lengths that flip between
 	 * 4 and large. On net, both are records that are no frame (a bad control record, an
-	 * oversized frame at Linux's MTU of 1500), and large stays small enough that half
-	 * the ring is many records: Linux never finds its rx ring empty while this cell runs.
+	 * oversized frame at Linux's MTU of 68), and large stays small, so that the 4 MiB ring
+	 * holds tens of thousands of records: Linux does not empty it while this cell runs,
+	 * even if the host leaves this CPU's thread waiting for a while.
 	 */
 	race_open(&races[CH_CONSOLE], CH_CONSOLE, 0, 0);
-	race_open(&races[CH_NET], CH_NET, 4, 2048);
+	race_open(&races[CH_NET], CH_NET, 4, 128);
 	race_open(&races[CH_RAW], CH_RAW, 4, ~0u);
 	cell_printf("racing linux on its console, net and raw channels\n");
 	for (;;) {
