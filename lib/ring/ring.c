@@ -207,6 +207,8 @@ static void ring_reset(struct mv_ring *r, bool producer)
 	r->data = NULL;
 	r->size = r->wrap = r->max_payload = 0;
 	r->index = r->offset = r->peer = 0;
+	r->next_len = 0;
+	r->next_known = false;
 	r->producer = producer;
 	r->broken = true;
 }
@@ -362,7 +364,10 @@ bool mv_ring_need_notify_after_write(struct mv_ring *r, uint32_t old_index)
 
 /*
  * Consumer: the length of the next record, checked against what the producer published.
- * The producer index is re-read only once the cached snapshot is used up.
+ * The producer index is re-read only once the cached snapshot is used up. The length word
+ * is read once per record: the checked value is kept until the record is consumed, so a
+ * peer that rewrites it after a peek cannot make the read take more (or less) than what
+ * was checked, and what the caller sized its buffer for.
  */
 static int ring_next(struct mv_ring *r, uint32_t *len)
 {
@@ -372,6 +377,10 @@ static int ring_next(struct mv_ring *r, uint32_t *len)
 		return MV_RING_E_CORRUPT;
 	if (r->producer)
 		return MV_RING_E_INVALID;
+	if (r->next_known) {
+		*len = r->next_len;
+		return MV_RING_OK;
+	}
 	if (r->peer == r->index) {
 		uint32_t prod = ring_load(&r->hdr->prod);
 		if (!ring_peer_ok(r, prod))
@@ -386,6 +395,8 @@ static int ring_next(struct mv_ring *r, uint32_t *len)
 	n = ring_load((const uint32_t *)(const void *)(r->data + r->offset));
 	if (n > r->max_payload || ring_record_bytes(n) > avail)
 		return ring_fail(r);
+	r->next_len = n;
+	r->next_known = true;
 	*len = n;
 	return MV_RING_OK;
 }
@@ -410,6 +421,7 @@ int mv_ring_read(struct mv_ring *r, void *buf, uint32_t cap, uint32_t *len)
 	/* The record is read before the producer may reuse its bytes. */
 	ring_mb();
 	ring_advance(r, ring_record_bytes(n));
+	r->next_known = false;
 	ring_store(&r->hdr->cons, r->index);
 	return MV_RING_OK;
 }

@@ -51,16 +51,19 @@ static int mv_chardev_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
-/* 0 and *len when a record is there; -EAGAIN when none; -EIO when the ring is corrupt. */
+/* 0 and *len when a record is there; -EAGAIN when none; -EIO when the ring is corrupt.
+ * Looks once more after arming the doorbell, for a record that came meanwhile, and no
+ * more: a peer that flips its index cannot keep us here.
+ */
 static int mv_chardev_peek(struct mv_chardev *cd, u32 *len)
 {
 	int err = mv_ring_peek_len(&cd->ch.rx, len);
 
+	if (err == MV_RING_E_EMPTY && mv_ring_enable_notify(&cd->ch.rx))
+		err = mv_ring_peek_len(&cd->ch.rx, len);
 	if (!err)
 		return 0;
-	if (err == MV_RING_E_EMPTY)
-		return mv_ring_enable_notify(&cd->ch.rx) ? mv_chardev_peek(cd, len) : -EAGAIN;
-	return -EIO;
+	return err == MV_RING_E_EMPTY ? -EAGAIN : -EIO;
 }
 
 static ssize_t mv_chardev_read(struct file *file, char __user *ubuf, size_t count,
@@ -91,7 +94,10 @@ static ssize_t mv_chardev_read(struct file *file, char __user *ubuf, size_t coun
 		goto out;
 	}
 	old = mv_ring_index(&cd->ch.rx);
-	if (mv_ring_read(&cd->ch.rx, cd->buf, cd->max_payload, &len)) {
+	/* The read takes the record peeked at; capped by count too, so that no length can
+	 * reach the user's buffer beyond what it holds.
+	 */
+	if (mv_ring_read(&cd->ch.rx, cd->buf, min_t(size_t, count, cd->max_payload), &len)) {
 		err = -EIO;
 		goto out;
 	}

@@ -16,12 +16,16 @@
 #include <linux/serial_core.h>
 #include <linux/spinlock.h>
 
+/* hvc's backend interface (struct hv_ops, hvc_instantiate, hvc_alloc, notifier_*_irq) is
+ * declared only in this header in 6.1; virtio_console.c includes it the same way.
+ */
 #include "../tty/hvc/hvc_console.h"
 #include "mv_channel.h"
 
 #define MV_HVC_VTERM 0x6d76		/* any cookie: we have one vterm */
 #define MV_HVC_CHUNK 256		/* bytes per output record, at most */
 #define MV_HVC_INPUT_MAX 64		/* the console's input records (docs/console.md) */
+#define MV_HVC_INPUT_RECORDS 16		/* input records taken per get_chars call, at most */
 #define MV_HVC_STALL_NS (2 * NSEC_PER_SEC) /* a console that reads nothing for so long is ignored */
 
 static struct mv_hvc {
@@ -66,9 +70,12 @@ static int mv_hvc_put_debug(const char *buf, int count)
 }
 
 /*
- * One record of output. A full ring is retried by the caller (-EAGAIN), after a doorbell
- * in case the console sleeps on a wake-up that was lost; after MV_HVC_STALL_NS without
- * progress, or once the ring is broken, output is dropped and counted.
+ * One record of output; returns the bytes of buf consumed, as hvc's put_chars must. A full
+ * ring takes nothing: after a doorbell, in case the console sleeps on a wake-up that was
+ * lost, -EAGAIN (hvc retries; printk spins on it), and once MV_HVC_STALL_NS passed without
+ * progress, 0 (nothing written: printk gives its text up, a tty write is retried later),
+ * so a stopped or wedged console cannot hang printk. Once the ring is broken, output is
+ * dropped and counted.
  */
 static int mv_hvc_put_chars(u32 vtermno, const char *buf, int count)
 {
@@ -101,11 +108,8 @@ static int mv_hvc_put_chars(u32 vtermno, const char *buf, int count)
 		if (!h->stalled_since) {
 			h->stalled_since = now ? now : 1;
 			mv_channel_notify(&h->ch);
-		} else if (now - h->stalled_since < MV_HVC_STALL_NS) {
-			used = -EAGAIN;
-		} else {
-			h->dropped += len;
 		}
+		used = now - h->stalled_since < MV_HVC_STALL_NS ? -EAGAIN : 0;
 	} else {
 		h->tx_dead = true;
 		h->dropped += len;
@@ -115,48 +119,54 @@ out:
 	return used;
 }
 
-/* Next input record into staged; false when there is none (after arming the doorbell). */
+/* Next input record into staged; false when there is none (after arming the doorbell and
+ * looking once more, and no more: a peer that flips its index cannot keep us here).
+ */
 static bool mv_hvc_stage(struct mv_hvc *h)
 {
 	u32 len;
-	int err;
+	int err = mv_ring_read(&h->ch.rx, h->staged, sizeof(h->staged), &len);
 
-	for (;;) {
+	if (err == MV_RING_E_EMPTY && mv_ring_enable_notify(&h->ch.rx))
 		err = mv_ring_read(&h->ch.rx, h->staged, sizeof(h->staged), &len);
-		if (!err) {
-			h->staged_len = len;
-			h->staged_off = 0;
-			return true;
-		}
-		if (err != MV_RING_E_EMPTY) {
-			/* Corrupt, or a record above the protocol's size: input is over. */
-			h->rx_dead = true;
-			return false;
-		}
-		if (!mv_ring_enable_notify(&h->ch.rx))
-			return false;
+	if (!err) {
+		h->staged_len = len;
+		h->staged_off = 0;
+		return true;
 	}
+	/* Corrupt, or a record above the protocol's size: input is over. */
+	if (err != MV_RING_E_EMPTY)
+		h->rx_dead = true;
+	return false;
 }
 
+/*
+ * Input, called from the doorbell's hard IRQ and from hvc's thread: at most
+ * MV_HVC_INPUT_RECORDS records per call, so that a console streaming empty records cannot
+ * keep us here. When those gave no byte, -EAGAIN makes hvc poll again from its thread.
+ */
 static int mv_hvc_get_chars(u32 vtermno, char *buf, int count)
 {
 	struct mv_hvc *h = &mv_hvc;
-	int got = 0;
+	int got = 0, records = 0;
 	u32 old;
 
 	if (!h->use_channel || h->rx_dead)
 		return 0;
 	old = mv_ring_index(&h->ch.rx);
 	while (got < count) {
-		if (h->staged_off == h->staged_len && !mv_hvc_stage(h))
-			break;
+		if (h->staged_off == h->staged_len) {
+			if (records == MV_HVC_INPUT_RECORDS || !mv_hvc_stage(h))
+				break;
+			records++;
+		}
 		while (got < count && h->staged_off < h->staged_len)
 			buf[got++] = h->staged[h->staged_off++];
 	}
 	/* The console drops input it has no room for: tell it when room is back. */
 	if (mv_ring_need_notify_after_read(&h->ch.rx, old))
 		mv_channel_notify(&h->ch);
-	return got;
+	return got || records < MV_HVC_INPUT_RECORDS ? got : -EAGAIN;
 }
 
 static const struct hv_ops mv_hvc_ops = {

@@ -144,10 +144,11 @@ static void mv_net_rx_ctrl(struct mv_net *mn, const struct mv_net_ctrl *c, u32 l
 	}
 }
 
-/* One record off the rx ring. Returns 1 if a frame went up the stack, 0 for a record
- * consumed otherwise, -1 when the ring is empty or broken.
+/* One record off the rx ring. Returns true for a record consumed, frame or not; false when
+ * the ring is empty or broken. Each buffer is passed with its real size: the ring hands
+ * over exactly the length the peek checked, but no caller relies on that alone.
  */
-static int mv_net_rx_one(struct mv_net *mn)
+static bool mv_net_rx_one(struct mv_net *mn)
 {
 	struct net_device *ndev = mn->ndev;
 	struct sk_buff *skb;
@@ -156,19 +157,20 @@ static int mv_net_rx_one(struct mv_net *mn)
 
 	err = mv_ring_peek_len(&mn->ch.rx, &len);
 	if (err == MV_RING_E_EMPTY)
-		return -1;
+		return false;
 	if (err) {
 		mv_net_broken(mn, "rx");
-		return -1;
+		return false;
 	}
 	if (len < ETH_HLEN || len > ndev->mtu + ETH_HLEN) {
 		struct mv_net_ctrl c;
-		void *buf = len <= sizeof(c) ? (void *)&c : mn->scratch;
+		bool small = len <= sizeof(c);
+		void *buf = small ? (void *)&c : mn->scratch;
 
-		err = mv_ring_read(&mn->ch.rx, buf, mn->max_payload, &got);
+		err = mv_ring_read(&mn->ch.rx, buf, small ? sizeof(c) : mn->max_payload, &got);
 		if (err) {
 			mv_net_broken(mn, "rx");
-			return -1;
+			return false;
 		}
 		if (len < ETH_HLEN) {
 			mv_net_rx_ctrl(mn, buf, got);
@@ -177,19 +179,20 @@ static int mv_net_rx_one(struct mv_net *mn)
 			ndev->stats.rx_length_errors++;
 			ndev->stats.rx_errors++;
 		}
-		return 0;
+		return true;
 	}
 
 	skb = napi_alloc_skb(&mn->napi, len);
-	err = mv_ring_read(&mn->ch.rx, skb ? skb->data : mn->scratch, len, &got);
+	err = mv_ring_read(&mn->ch.rx, skb ? skb->data : mn->scratch,
+			   skb ? len : mn->max_payload, &got);
 	if (err) {
 		dev_kfree_skb_any(skb);
 		mv_net_broken(mn, "rx");
-		return -1;
+		return false;
 	}
 	if (!skb) {
 		ndev->stats.rx_dropped++;
-		return 0;
+		return true;
 	}
 	skb_put(skb, got);
 	skb->protocol = eth_type_trans(skb, ndev);
@@ -198,21 +201,21 @@ static int mv_net_rx_one(struct mv_net *mn)
 	ndev->stats.rx_packets++;
 	ndev->stats.rx_bytes += got;
 	napi_gro_receive(&mn->napi, skb);
-	return 1;
+	return true;
 }
 
+/* Every record consumed counts toward the budget, frames or not: a peer that streams
+ * control records, oversized records or records we drop must not keep this CPU in
+ * softirq (Documentation/networking/napi.rst: poll does at most budget work).
+ */
 static int mv_net_poll(struct napi_struct *napi, int budget)
 {
 	struct mv_net *mn = container_of(napi, struct mv_net, napi);
-	int done = 0, r;
+	int done = 0;
 	u32 old = mv_ring_index(&mn->ch.rx);
 
-	while (done < budget && !mn->broken) {
-		r = mv_net_rx_one(mn);
-		if (r < 0)
-			break;
-		done += r;
-	}
+	while (done < budget && !mn->broken && mv_net_rx_one(mn))
+		done++;
 	/* Room freed: wake the peer if it waits for it. */
 	if (mv_ring_need_notify_after_read(&mn->ch.rx, old))
 		mv_net_notify(mn);

@@ -10,7 +10,12 @@
  *                                    none has for QUIET_MS (default 300) or TIMEOUT_MS
  *                                    (default 5000) passed, then the round trip of the
  *                                    first answer: "mvchan: round trip N us"
- * Exit status 0, or 1 on an error or a timeout with no answer.
+ *   mvchan drain DEV COUNT SIZE      read up to COUNT records with a SIZE-byte buffer (one
+ *                                    too big for it with a full-size one), until the ring
+ *                                    is corrupt or 2 s pass without one; print
+ *                                    "N records, M above SIZE bytes, K overran[; END]",
+ *                                    K counting reads that returned more than asked for
+ * Exit status 0, or 1 on an error, a timeout with no answer, or a read that overran.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,12 +128,54 @@ static int query(int fd, const char *text, int timeout_ms, int quiet_ms)
 	return 0;
 }
 
+/* A hostile peer may rewrite a record's length while the kernel reads it: whatever it
+ * does, read() must return no more than the buffer it was given.
+ */
+static int drain(int fd, long count, size_t size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long n = 0, above = 0, overran = 0;
+	const char *end = "";
+
+	if (size > RECORD_MAX)
+		size = RECORD_MAX;
+	while (n < count) {
+		size_t asked = size;
+		ssize_t r = read(fd, buf, asked);
+
+		if (r < 0 && errno == EMSGSIZE) {
+			above++;
+			asked = RECORD_MAX;
+			r = read(fd, buf, asked);
+		}
+		if (r >= 0) {
+			overran += (size_t)r > asked;
+			n++;
+			continue;
+		}
+		if (errno == EIO) {
+			end = "; ring corrupt";
+			break;
+		}
+		if (errno != EAGAIN) {
+			fprintf(stderr, "mvchan: read: %s\n", strerror(errno));
+			return 1;
+		}
+		if (poll(&p, 1, 2000) == 0) {
+			end = "; quiet";
+			break;
+		}
+	}
+	printf("%ld records, %ld above %zu bytes, %ld overran%s\n", n, above, size, overran, end);
+	return overran ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: mvchan send|recv|query DEV [TEXT] [TIMEOUT_MS] [QUIET_MS]\n");
+		fprintf(stderr, "usage: mvchan send|recv|query|drain DEV [TEXT|COUNT] [TIMEOUT_MS|SIZE] [QUIET_MS]\n");
 		return 2;
 	}
 	fd = open_dev(argv[2]);
@@ -141,6 +188,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "query") && argc >= 4)
 		return query(fd, argv[3], argc >= 5 ? atoi(argv[4]) : 5000,
 			     argc >= 6 ? atoi(argv[5]) : 300);
+	if (!strcmp(argv[1], "drain") && argc >= 5)
+		return drain(fd, atol(argv[3]), (size_t)atol(argv[4]));
 	fprintf(stderr, "mvchan: bad command\n");
 	return 2;
 }

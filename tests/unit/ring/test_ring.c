@@ -619,6 +619,65 @@ static void test_garbage(void)
 	CHECK(accepted > 500 && records > 0);
 }
 
+/*
+ * The peer rewrites a record's length word after the consumer peeked at it (audit finding
+ * 2): the read must consume exactly the record the peek checked, never the new length.
+ * The old library read the word again, so a caller that sized its buffer from the peek
+ * but passed a larger cap (pv-linux's mv_net did: an 8-byte stack struct, cap =
+ * max_payload) got the new length copied in; here the buffer is an exact 8-byte heap
+ * block, so ASan reports the overflow.
+ */
+static void test_len_rewritten_after_peek(void)
+{
+	struct pair p;
+	uint32_t len, *word;
+	uint8_t *small = malloc(8);
+	uint8_t big[1980];
+
+	open_ring(&p, PAGE);
+	word = (uint32_t *)(void *)data(&p);
+	CHECK(put(&p, 4, 1) == 0);
+	CHECK(put(&p, 4, 2) == 0);
+	/* Everything up to the largest record is published, so a large length checks out. */
+	hdr(&p)->prod = 1984;
+	CHECK(mv_ring_peek_len(&p.rx, &len) == 0 && len == 4);
+	*word = 1980;
+	CHECK(mv_ring_peek_len(&p.rx, &len) == 0 && len == 4);
+	/* A cap that only fits the peeked length: the read still takes that record. */
+	len = 0;
+	CHECK(mv_ring_read(&p.rx, small, 4, &len) == 0 && len == 4 && matches(small, 4, 1));
+	CHECK(hdr(&p)->cons == 8 && mv_ring_index(&p.rx) == 8);
+
+	/* Larger and then smaller than checked; a cap far beyond the 8-byte buffer. */
+	CHECK(mv_ring_peek_len(&p.rx, &len) == 0 && len == 4);
+	word[2] = 1980;
+	len = 0;
+	CHECK(mv_ring_read(&p.rx, small, 1980, &len) == 0 && len == 4 && matches(small, 4, 2));
+	CHECK(hdr(&p)->cons == 16);
+	word[4] = 8;
+	CHECK(mv_ring_peek_len(&p.rx, &len) == 0 && len == 8);
+	word[4] = 0;
+	CHECK(mv_ring_read(&p.rx, small, 8, &len) == 0 && len == 8);
+	CHECK(hdr(&p)->cons == 32);
+
+	/* TOO_BIG keeps the checked length too; the next read with room consumes it. */
+	word[8] = 12;
+	CHECK(mv_ring_read(&p.rx, small, 8, &len) == MV_RING_E_TOO_BIG && len == 12);
+	word[8] = 1980;
+	CHECK(mv_ring_read(&p.rx, small, 8, &len) == MV_RING_E_TOO_BIG && len == 12);
+	CHECK(mv_ring_read(&p.rx, big, sizeof(big), &len) == 0 && len == 12);
+	CHECK(hdr(&p)->cons == 48);
+
+	/* A restarted consumer starts from the shared word again, and checks it. */
+	word[12] = 2000;
+	CHECK(mv_ring_peek_len(&p.rx, &len) == MV_RING_E_CORRUPT);
+	CHECK(mv_ring_init(&p.rx, p.mem, PAGE, false) == 0);
+	word[12] = 20;
+	CHECK(mv_ring_peek_len(&p.rx, &len) == 0 && len == 20);
+	free(small);
+	close_ring(&p);
+}
+
 /* A consumer that restarts picks up at the shared consumer index. */
 static void test_restart(void)
 {
@@ -658,5 +717,6 @@ int main(void)
 	test_corrupt_init();
 	test_garbage();
 	test_restart();
+	test_len_rewritten_after_peek();
 	return check_exit("test_ring");
 }

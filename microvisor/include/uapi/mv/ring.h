@@ -83,7 +83,10 @@
  * index into one snapshot per check (a write that finds the ring full checks twice) and
  * checks it: below W, a multiple of 8, and 0..D bytes ahead of the consumer index. It reads
  * each record length once and checks it against the bytes published and
- * MV_RING_MAX_PAYLOAD. Nothing outside the data area is ever read or written. On a
+ * MV_RING_MAX_PAYLOAD; the consumer keeps the checked length in struct mv_ring until the
+ * record is consumed, so mv_ring_peek_len and the mv_ring_read after it see the same length
+ * however the peer rewrites the word in between. Nothing outside the data area is ever read
+ * or written. On a
  * violation the call returns MV_RING_E_CORRUPT and this side's descriptor stays broken
  * (every later call returns MV_RING_E_CORRUPT): a hostile peer can stall the channel, never
  * make this side overrun.
@@ -138,6 +141,8 @@ struct mv_ring {
 	uint32_t index;       /* this side's index: prod or cons */
 	uint32_t offset;      /* index % D */
 	uint32_t peer;        /* last checked snapshot of the peer's index */
+	uint32_t next_len;    /* consumer: the checked length of the record at index, */
+	bool next_known;      /* once read: the shared length word is not read again */
 	bool producer;
 	bool broken;
 };
@@ -212,13 +217,19 @@ MV_RING_MUST_CHECK int mv_ring_writev(struct mv_ring *r, const struct mv_ring_io
 bool mv_ring_need_notify_after_write(struct mv_ring *r, uint32_t old_index);
 
 /*
- * Consumer: copies the next record's payload into buf (cap bytes) and consumes it; *len gets
- * its length. -> 0, MV_RING_E_EMPTY, MV_RING_E_TOO_BIG (cap too small: the record stays,
- * *len says how much room it needs), MV_RING_E_CORRUPT.
+ * Consumer: copies the next record's payload into buf and consumes it; *len gets its
+ * length. cap must be the real size of buf: nothing beyond cap bytes is ever written, and
+ * *len <= cap on success. -> 0, MV_RING_E_EMPTY, MV_RING_E_TOO_BIG (cap too small: the
+ * record stays, *len says how much room it needs), MV_RING_E_CORRUPT.
  */
 MV_RING_MUST_CHECK int mv_ring_read(struct mv_ring *r, void *buf, uint32_t cap, uint32_t *len);
 
-/* Consumer: *len = the next record's length without consuming it. -> as mv_ring_read. */
+/*
+ * Consumer: *len = the next record's length without consuming it. -> as mv_ring_read. The
+ * length is fixed from then on: later peeks and the mv_ring_read that consumes the record
+ * return this same length (checked once, never read from shared memory again), so a
+ * caller may size its buffer from a peek.
+ */
 MV_RING_MUST_CHECK int mv_ring_peek_len(struct mv_ring *r, uint32_t *len);
 
 /*
