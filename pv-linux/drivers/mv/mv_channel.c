@@ -12,10 +12,8 @@
 #include <linux/of.h>
 #include <linux/of_irq.h>
 #include <linux/platform_device.h>
-#include <linux/reboot.h>
 #include <linux/string.h>
 
-#include <asm/arch_timer.h>
 
 #include "mv_channel.h"
 
@@ -166,27 +164,3 @@ int mv_channel_attach(struct mv_channel *ch, struct device_node *np, struct devi
 	return 0;
 }
 
-/*
- * Before PSCI SYSTEM_OFF (which runs after this, at a lower priority): disarm the
- * virtual timer. The microvisor leaves a stopped vCPU's timer armed in the physical
- * CPU, and its interrupt then stalls the other cells of that CPU (docs/linux.md, "Known
- * microvisor problems"); a cell that powers off with its timer disarmed avoids that.
- */
-static int mv_power_off_quiesce(struct sys_off_data *data)
-{
-	arch_timer_reg_write_cp15(ARCH_TIMER_VIRT_ACCESS, ARCH_TIMER_REG_CTRL, 0);
-	isb();
-	return NOTIFY_DONE;
-}
-
-static int __init mv_channel_init(void)
-{
-	struct device_node *np = of_find_compatible_node(NULL, NULL, "mv,microvisor");
-
-	if (!np)
-		return 0;
-	of_node_put(np);
-	return PTR_ERR_OR_ZERO(register_sys_off_handler(SYS_OFF_MODE_POWER_OFF, SYS_OFF_PRIO_HIGH,
-							mv_power_off_quiesce, NULL));
-}
-device_initcall(mv_channel_init);
