@@ -18,7 +18,6 @@
 #define HSCTLR_I (1u << 12)
 #define HSCTLR_WXN (1u << 19) /* writable memory is never executable */
 #define LPAE_HYP_AP_RO (LPAE_HYP_AP_RW | (1ull << 7)) /* AP[2] = 1: read-only */
-#define BLOCK_2M 0x200000u
 
 static uint64_t hyp_l1[4] MV_ALIGNED(32);
 /* Four level-2 tables (one per GiB) and the level-3 table of the microvisor's 2 MiB. */

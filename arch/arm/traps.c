@@ -5,6 +5,7 @@
 #include <arch/hyp.h>
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
+#include <microvisor/hypercall.h>
 #include <microvisor/log.h>
 #include <vcpu/vcpu.h>
 #include <vdev/vdev.h>
@@ -310,20 +311,31 @@ static void handle_stage2_abort(struct vcpu *v, uint32_t hsr, bool data)
 		inject_prefetch_abort(v, far);
 }
 
+/* An SMCCC call: r0-r6 by value in, r0-r3 by value out (r0-r6 are never banked). */
+static void hypercall(struct vcpu *v)
+{
+	struct smccc_args a;
+	for (unsigned i = 0; i < MV_ARRAY_SIZE(a.r); i++)
+		a.r[i] = v->arch.regs.r[i];
+	struct smccc_result res = hypercall_dispatch(v, &a);
+	for (unsigned i = 0; i < MV_ARRAY_SIZE(res.r); i++)
+		v->arch.regs.r[i] = res.r[i];
+}
+
 static void handle_trap(struct vcpu *v, uint32_t hsr)
 {
 	uint32_t ec = HSR_EC(hsr);
 	switch (ec) {
 	case EC_HVC:
 		if ((hsr & 0xffffu) != 0) /* only HVC #0 is ours (SMCCC) */
-			arch_vcpu_set_result(v, (uint32_t)MV_E_NOT_SUPPORTED, 0, 0, 0);
+			v->arch.regs.r[0] = (uint32_t)MV_E_NOT_SUPPORTED;
 		else
-			hypercall_dispatch(v, v->arch.regs.r[0]);
+			hypercall(v);
 		return;
 	case EC_SMC: /* trapped by HCR.TSC; PSCI through the SMC conduit works the same */
 		skip_instruction(v, hsr);
 		if (condition_passes(hsr, v->arch.regs.cpsr))
-			hypercall_dispatch(v, v->arch.regs.r[0]);
+			hypercall(v);
 		return;
 	case EC_WFI_WFE:
 		if (condition_passes(hsr, v->arch.regs.cpsr))

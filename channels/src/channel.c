@@ -46,9 +46,10 @@ void channels_create(const struct mv_boot_header *hdr, uint32_t free_pa)
 }
 
 /* The caller's channel number r1 and which end it is. */
-static enum mv_status decode_channel(const struct vcpu *v, struct channel **ch, uint32_t *end)
+static enum mv_status decode_channel(const struct vcpu *v, const struct smccc_args *a,
+				     struct channel **ch, uint32_t *end)
 {
-	uint32_t n = arch_vcpu_arg(v, 1);
+	uint32_t n = a->r[1];
 	if (n >= v->cell->num_channels)
 		return MV_E_INVALID_PARAMETERS;
 	*ch = v->cell->channels[n];
@@ -56,30 +57,27 @@ static enum mv_status decode_channel(const struct vcpu *v, struct channel **ch, 
 	return MV_OK;
 }
 
-void hc_channel_info(struct vcpu *v)
+struct smccc_result hc_channel_info(struct vcpu *v, const struct smccc_args *a)
 {
 	struct channel *ch;
 	uint32_t end;
-	enum mv_status st = decode_channel(v, &ch, &end);
-	if (st != MV_OK) {
-		arch_vcpu_set_result(v, (uint32_t)st, 0, 0, 0);
-		return;
-	}
-	arch_vcpu_set_result(v, MV_OK, ch->boot->ipa[end], ch->boot->size,
-			     ch->boot->virq[end] | (ch->ends[1 - end]->id << 16) | (end << 31));
+	enum mv_status st = decode_channel(v, a, &ch, &end);
+	if (st != MV_OK)
+		return smccc_status(st);
+	return smccc_ret(MV_OK, ch->boot->ipa[end], ch->boot->size,
+			 ch->boot->virq[end] | (ch->ends[1 - end]->id << 16) | (end << 31));
 }
 
-void hc_channel_notify(struct vcpu *v)
+struct smccc_result hc_channel_notify(struct vcpu *v, const struct smccc_args *a)
 {
 	struct channel *ch;
 	uint32_t end;
-	enum mv_status st = decode_channel(v, &ch, &end);
-	if (st == MV_OK) {
-		struct cell *peer = ch->ends[1 - end];
-		if (peer->state != CELL_RUNNING)
-			st = MV_E_DENIED;
-		else
-			arch_virq_raise(peer, ch->boot->virq[1 - end]);
-	}
-	arch_vcpu_set_result(v, (uint32_t)st, 0, 0, 0);
+	enum mv_status st = decode_channel(v, a, &ch, &end);
+	if (st != MV_OK)
+		return smccc_status(st);
+	struct cell *peer = ch->ends[1 - end];
+	if (peer->state != CELL_RUNNING)
+		return smccc_status(MV_E_DENIED);
+	arch_virq_raise(peer, ch->boot->virq[1 - end]);
+	return smccc_status(MV_OK);
 }

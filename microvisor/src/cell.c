@@ -101,9 +101,10 @@ void cell_load_step(struct vcpu *v)
 		c->load_done = image + dtb - left;
 		return;
 	}
-	arch_vcpu_reset(v, b->entry_ipa, 0);
-	if (dtb) /* Linux boot protocol: r0 = 0, r1 = ~0 (no machine ID), r2 = DTB */
-		arch_vcpu_set_result(v, 0, 0xffffffffu, b->dtb_ipa, 0);
+	if (dtb)
+		arch_vcpu_reset_linux(v, b->entry_ipa, b->dtb_ipa);
+	else
+		arch_vcpu_reset(v, b->entry_ipa, 0);
 	c->cntvoff = arch_counter_now(); /* the cell's virtual counter starts at 0 now */
 	v->loading = false;
 }

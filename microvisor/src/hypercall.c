@@ -3,23 +3,21 @@
  * call is a decode step (checks arguments, no side effects) and an invoke step. */
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
+#include <microvisor/hypercall.h>
 #include <microvisor/log.h>
 #include <channels/channel.h>
 #include <vdev/vdev.h>
 
-static void set_result(struct vcpu *v, int32_t r0, uint32_t r1)
+static struct smccc_result hc_abi_version(struct vcpu *v, const struct smccc_args *a)
 {
-	arch_vcpu_set_result(v, (uint32_t)r0, r1, 0, 0);
+	(void)v;
+	(void)a;
+	return smccc_ret((int32_t)MV_ABI_VERSION, 0, 0, 0);
 }
 
-static void hc_abi_version(struct vcpu *v)
+static enum mv_status decode_cell_info(const struct smccc_args *a, uint32_t *item)
 {
-	set_result(v, (int32_t)MV_ABI_VERSION, 0);
-}
-
-static enum mv_status decode_cell_info(struct vcpu *v, uint32_t *item)
-{
-	*item = arch_vcpu_arg(v, 1);
+	*item = a->r[1];
 	return *item < MV_INFO_COUNT ? MV_OK : MV_E_INVALID_PARAMETERS;
 }
 
@@ -48,107 +46,118 @@ static uint32_t invoke_cell_info(const struct vcpu *v, uint32_t item)
 	}
 }
 
-static void hc_cell_info(struct vcpu *v)
+static struct smccc_result hc_cell_info(struct vcpu *v, const struct smccc_args *a)
 {
 	uint32_t item;
-	enum mv_status st = decode_cell_info(v, &item);
-	set_result(v, st, st == MV_OK ? invoke_cell_info(v, item) : 0);
+	enum mv_status st = decode_cell_info(a, &item);
+	return smccc_ret(st, st == MV_OK ? invoke_cell_info(v, item) : 0, 0, 0);
 }
 
-static enum mv_status decode_debug_write(const struct vcpu *v, char *buf, uint32_t *len)
+static enum mv_status decode_debug_write(const struct smccc_args *a, char *buf, uint32_t *len)
 {
-	*len = arch_vcpu_arg(v, 1);
+	*len = a->r[1];
 	if (*len > MV_DEBUG_WRITE_MAX)
 		return MV_E_INVALID_PARAMETERS;
 	if (log_is_quiet())
 		return MV_E_DENIED; /* the UART is the console cell's: HYP prints no guest bytes */
 	for (uint32_t i = 0; i < *len; i++)
-		buf[i] = (char)(arch_vcpu_arg(v, 2 + i / 4) >> (8 * (i % 4)));
+		buf[i] = (char)(a->r[2 + i / 4] >> (8 * (i % 4)));
 	return MV_OK;
 }
 
-static void hc_debug_write(struct vcpu *v)
+static struct smccc_result hc_debug_write(struct vcpu *v, const struct smccc_args *a)
 {
 	char buf[MV_DEBUG_WRITE_MAX];
 	uint32_t len;
-	enum mv_status st = decode_debug_write(v, buf, &len);
-	if (st == MV_OK)
-		cell_console_write(v->cell, buf, len);
-	set_result(v, st == MV_OK ? (int32_t)len : st, 0);
+	enum mv_status st = decode_debug_write(a, buf, &len);
+	if (st != MV_OK)
+		return smccc_status(st);
+	cell_console_write(v->cell, buf, len);
+	return smccc_ret((int32_t)len, 0, 0, 0);
 }
 
-static void hc_cell_name(struct vcpu *v)
+static enum mv_status decode_cell_name(const struct smccc_args *a, const char **name)
 {
-	uint32_t id = arch_vcpu_arg(v, 1), chunk = arch_vcpu_arg(v, 2), w[3] = { 0, 0, 0 };
-	if (id >= num_cells || chunk > 2) {
-		set_result(v, MV_E_INVALID_PARAMETERS, 0);
-		return;
-	}
-	const char *name = cells[id].boot->name + 12u * chunk;
-	for (uint32_t i = 0; i < 12 && 12u * chunk + i < MV_BOOT_NAME_LEN; i++)
+	uint32_t id = a->r[1], chunk = a->r[2];
+	if (id >= num_cells || chunk > 2)
+		return MV_E_INVALID_PARAMETERS;
+	*name = cells[id].boot->name + 12u * chunk;
+	return MV_OK;
+}
+
+static struct smccc_result hc_cell_name(struct vcpu *v, const struct smccc_args *a)
+{
+	(void)v;
+	const char *name;
+	uint32_t w[3] = { 0, 0, 0 };
+	enum mv_status st = decode_cell_name(a, &name);
+	if (st != MV_OK)
+		return smccc_status(st);
+	/* MV_BOOT_NAME_LEN is 32: the last chunk holds its bytes 24..31 and four zeros. */
+	for (uint32_t i = 0; i < 12 && 12u * a->r[2] + i < MV_BOOT_NAME_LEN; i++)
 		w[i / 4] |= (uint32_t)(uint8_t)name[i] << (8 * (i % 4));
-	arch_vcpu_set_result(v, MV_OK, w[0], w[1], w[2]);
+	return smccc_ret(MV_OK, w[0], w[1], w[2]);
 }
 
-static void hc_yield(struct vcpu *v)
+static struct smccc_result hc_yield(struct vcpu *v, const struct smccc_args *a)
 {
+	(void)a;
 	sched_yield(sched_of(v->pcpu));
-	set_result(v, MV_OK, 0);
+	return smccc_status(MV_OK);
 }
 
-/* Indexed by the function number (bits 15:0) of the vendor-hypervisor range. */
-static void (*const mv_calls[MV_CALL_COUNT])(struct vcpu *) = {
-	[MV_CALL_ABI_VERSION & 0xffffu] = hc_abi_version,
-	[MV_CALL_CELL_INFO & 0xffffu] = hc_cell_info,
-	[MV_CALL_DEBUG_WRITE & 0xffffu] = hc_debug_write,
-	[MV_CALL_YIELD & 0xffffu] = hc_yield,
-	[MV_CALL_CHANNEL_INFO & 0xffffu] = hc_channel_info,
-	[MV_CALL_CHANNEL_NOTIFY & 0xffffu] = hc_channel_notify,
-	[MV_CALL_VDEV_GET & 0xffffu] = hc_vdev_get,
-	[MV_CALL_VDEV_COMPLETE & 0xffffu] = hc_vdev_complete,
-	[MV_CALL_VDEV_INFO & 0xffffu] = hc_vdev_info,
-	[MV_CALL_CELL_NAME & 0xffffu] = hc_cell_name,
-};
+/* Every call of the vendor-hypervisor range, in function-number order: the table below
+ * has exactly MV_CALL_COUNT entries, none of them NULL (checked at compile time). */
+#define MV_CALLS(X)                                                                      \
+	X(ABI_VERSION, hc_abi_version) X(CELL_INFO, hc_cell_info)                             \
+	X(DEBUG_WRITE, hc_debug_write) X(YIELD, hc_yield) X(CHANNEL_INFO, hc_channel_info)    \
+	X(CHANNEL_NOTIFY, hc_channel_notify) X(VDEV_GET, hc_vdev_get)                          \
+	X(VDEV_COMPLETE, hc_vdev_complete) X(VDEV_INFO, hc_vdev_info)                          \
+	X(CELL_NAME, hc_cell_name)
 
-/* SMCCC 2.5 section 7: the calls of the Arm architecture range that we implement. */
-static bool smccc_arch_call(struct vcpu *v, uint32_t fid)
+#define MV_CALL_ENTRY(name, fn) [MV_CALL_##name & 0xffffu] = fn,
+#define MV_CALL_ONE(name, fn) +1
+static const hypercall_fn mv_calls[] = { MV_CALLS(MV_CALL_ENTRY) };
+_Static_assert(MV_ARRAY_SIZE(mv_calls) == MV_CALL_COUNT && (0 MV_CALLS(MV_CALL_ONE)) == MV_CALL_COUNT,
+	       "one handler for every function number below MV_CALL_COUNT");
+
+/* SMCCC 1.1 section 7: the calls of the Arm architecture range that we implement. */
+static bool smccc_arch_call(const struct smccc_args *a, struct smccc_result *res)
 {
-	if (fid == MV_SMCCC_VERSION) {
-		set_result(v, 0x10001, 0); /* SMCCC 1.1 */
+	switch (a->r[0]) {
+	case MV_SMCCC_VERSION:
+		*res = smccc_ret(0x10001, 0, 0, 0); /* SMCCC 1.1 */
 		return true;
-	}
-	if (fid == MV_SMCCC_ARCH_FEATURES) {
-		uint32_t q = arch_vcpu_arg(v, 1);
+	case MV_SMCCC_ARCH_FEATURES: {
+		uint32_t q = a->r[1];
 		bool known = q == MV_SMCCC_VERSION || q == MV_SMCCC_ARCH_FEATURES ||
 			     q == MV_SMCCC_ARCH_WORKAROUND_1;
-		set_result(v, known ? MV_OK : MV_E_NOT_SUPPORTED, 0);
+		*res = smccc_status(known ? MV_OK : MV_E_NOT_SUPPORTED);
 		return true;
 	}
-	if (fid == MV_SMCCC_ARCH_WORKAROUND_1) {
+	case MV_SMCCC_ARCH_WORKAROUND_1:
 		/* Spectre v2: the branch predictor holds nothing of another cell once this
-		 * returns (ARM's Cache Speculation Side-channels, SMCCC 1.1 section 7.5). */
+		 * returns (Arm's Cache Speculation Side-channels, SMCCC 1.1 section 7.5). */
 		arch_branch_predictor_flush();
-		set_result(v, MV_OK, 0);
+		*res = smccc_status(MV_OK);
 		return true;
+	default:
+		return false;
 	}
-	return false;
 }
 
-void hypercall_dispatch(struct vcpu *v, uint32_t fid)
+struct smccc_result hypercall_dispatch(struct vcpu *v, const struct smccc_args *a)
 {
+	uint32_t fid = a->r[0];
+	struct smccc_result res;
 	if ((fid & 0xffff0000u) == (MV_SMCCC_FAST_32 | MV_SMCCC_OWNER_VENDOR_HYP)) {
 		uint32_t n = fid & 0xffffu;
-		if (n < MV_CALL_COUNT) {
-			mv_calls[n](v);
-			return;
-		}
-		if (fid == MV_CALL_VENDOR_HYP_UID) {
-			/* Our UID: identifies this hypervisor to SMCCC-aware guests. */
-			arch_vcpu_set_result(v, 0x6d766973u, 0x6f722d76u, 0x31a4c0deu, 0x8e3b2f10u);
-			return;
-		}
-	} else if (psci_dispatch(v, fid) || smccc_arch_call(v, fid)) {
-		return;
+		if (n < MV_CALL_COUNT)
+			return mv_calls[n](v, a);
+		if (fid == MV_CALL_VENDOR_HYP_UID) /* identifies this hypervisor to SMCCC guests */
+			return smccc_ret(0x6d766973, 0x6f722d76u, 0x31a4c0deu, 0x8e3b2f10u);
+	} else if (psci_dispatch(v, a, &res) || smccc_arch_call(a, &res)) {
+		return res;
 	}
-	set_result(v, MV_E_NOT_SUPPORTED, 0);
+	return smccc_status(MV_E_NOT_SUPPORTED);
 }

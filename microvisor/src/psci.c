@@ -3,15 +3,11 @@
  * cell, so SYSTEM_OFF and SYSTEM_RESET stop or restart the calling cell only. */
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
+#include <microvisor/hypercall.h>
 #include <microvisor/log.h>
 
 #define PSCI_VERSION_1_0 0x00010000u
 #define PSCI_MIGRATE_NOT_PRESENT 2u /* MIGRATE_INFO_TYPE: no trusted OS to migrate */
-
-static void result(struct vcpu *v, int32_t r0)
-{
-	arch_vcpu_set_result(v, (uint32_t)r0, 0, 0, 0);
-}
 
 /* A target MPIDR names vCPU Aff0 of the caller's cell; Aff1..3 must be 0 (PSCI 5.1.4). */
 static enum mv_status decode_target(const struct vcpu *v, uint32_t mpidr, struct vcpu **target)
@@ -23,41 +19,46 @@ static enum mv_status decode_target(const struct vcpu *v, uint32_t mpidr, struct
 	return MV_OK;
 }
 
-static enum mv_status decode_cpu_on(const struct vcpu *v, struct vcpu **target, uint32_t *entry)
+static enum mv_status decode_cpu_on(const struct vcpu *v, const struct smccc_args *a,
+				    struct vcpu **target)
 {
-	enum mv_status st = decode_target(v, arch_vcpu_arg(v, 1), target);
+	enum mv_status st = decode_target(v, a->r[1], target);
 	if (st != MV_OK)
 		return st;
-	*entry = arch_vcpu_arg(v, 2);
 	struct pa pa;
-	if (!vmmu_ram_range(&v->cell->vmmu, ipa_init(*entry & ~1u), 4, &pa))
+	if (!vmmu_ram_range(&v->cell->vmmu, ipa_init(a->r[2] & ~1u), 4, &pa))
 		return MV_E_INVALID_ADDRESS;
 	return MV_OK;
 }
 
-static void psci_cpu_on(struct vcpu *v)
+static struct smccc_result psci_cpu_on(struct vcpu *v, const struct smccc_args *a)
 {
 	struct vcpu *target;
-	uint32_t entry;
-	enum mv_status st = decode_cpu_on(v, &target, &entry);
+	enum mv_status st = decode_cpu_on(v, a, &target);
 	if (st == MV_OK)
-		st = cell_vcpu_start(target, entry, arch_vcpu_arg(v, 3));
-	result(v, st);
+		st = cell_vcpu_start(target, a->r[2], a->r[3]);
+	return smccc_status(st);
 }
 
-static void psci_affinity_info(struct vcpu *v)
+static enum mv_status decode_affinity_info(const struct vcpu *v, const struct smccc_args *a,
+					   struct vcpu **target)
+{
+	enum mv_status st = decode_target(v, a->r[1], target);
+	if (st == MV_OK && a->r[2] != 0)
+		st = MV_E_INVALID_PARAMETERS; /* only affinity level 0 exists */
+	return st;
+}
+
+static struct smccc_result psci_affinity_info(struct vcpu *v, const struct smccc_args *a)
 {
 	struct vcpu *target;
-	enum mv_status st = decode_target(v, arch_vcpu_arg(v, 1), &target);
-	if (st == MV_OK && arch_vcpu_arg(v, 2) != 0)
-		st = MV_E_INVALID_PARAMETERS; /* only affinity level 0 exists */
-	if (st != MV_OK) {
-		result(v, st);
-		return;
-	}
+	enum mv_status st = decode_affinity_info(v, a, &target);
+	if (st != MV_OK)
+		return smccc_status(st);
 	uint32_t s = target->state;
-	result(v, s == VCPU_OFF ? MV_PSCI_AFFINITY_OFF
-		  : s == VCPU_ON_PENDING ? MV_PSCI_AFFINITY_ON_PENDING : MV_PSCI_AFFINITY_ON);
+	return smccc_ret(s == VCPU_OFF ? MV_PSCI_AFFINITY_OFF
+			 : s == VCPU_ON_PENDING ? MV_PSCI_AFFINITY_ON_PENDING : MV_PSCI_AFFINITY_ON,
+			 0, 0, 0);
 }
 
 static bool psci_implemented(uint32_t fid)
@@ -78,34 +79,40 @@ static bool psci_implemented(uint32_t fid)
 	}
 }
 
-bool psci_dispatch(struct vcpu *v, uint32_t fid)
+static struct smccc_result psci_system_off(struct vcpu *v, bool reset)
 {
-	switch (fid) {
+	log_event("cell %s: PSCI %s\n", v->cell->boot->name, reset ? "SYSTEM_RESET" : "SYSTEM_OFF");
+	cell_stop(v->cell, reset);
+	return smccc_status(MV_OK); /* never seen: the vCPU stops on its way out */
+}
+
+bool psci_dispatch(struct vcpu *v, const struct smccc_args *a, struct smccc_result *res)
+{
+	switch (a->r[0]) {
 	case MV_PSCI_VERSION:
-		result(v, (int32_t)PSCI_VERSION_1_0);
+		*res = smccc_ret((int32_t)PSCI_VERSION_1_0, 0, 0, 0);
 		return true;
 	case MV_PSCI_FEATURES:
 		/* 0 = implemented, no feature flags (PSCI 5.15). */
-		result(v, psci_implemented(arch_vcpu_arg(v, 1)) ? MV_OK : MV_E_NOT_SUPPORTED);
+		*res = smccc_status(psci_implemented(a->r[1]) ? MV_OK : MV_E_NOT_SUPPORTED);
 		return true;
 	case MV_PSCI_MIGRATE_INFO_TYPE:
-		result(v, (int32_t)PSCI_MIGRATE_NOT_PRESENT);
+		*res = smccc_ret((int32_t)PSCI_MIGRATE_NOT_PRESENT, 0, 0, 0);
 		return true;
 	case MV_PSCI_CPU_ON:
-		psci_cpu_on(v);
+		*res = psci_cpu_on(v, a);
 		return true;
 	case MV_PSCI_AFFINITY_INFO:
-		psci_affinity_info(v);
+		*res = psci_affinity_info(v, a);
 		return true;
 	case MV_PSCI_CPU_OFF:
 		vcpu_off_self(sched_of(v->pcpu), v);
 		cell_vcpu_off(v);
+		*res = smccc_status(MV_OK); /* never seen: a restarted vCPU starts afresh */
 		return true;
 	case MV_PSCI_SYSTEM_OFF:
 	case MV_PSCI_SYSTEM_RESET:
-		log_event("cell %s: PSCI %s\n", v->cell->boot->name,
-			   fid == MV_PSCI_SYSTEM_OFF ? "SYSTEM_OFF" : "SYSTEM_RESET");
-		cell_stop(v->cell, fid == MV_PSCI_SYSTEM_RESET);
+		*res = psci_system_off(v, a->r[0] == MV_PSCI_SYSTEM_RESET);
 		return true;
 	default:
 		return false;

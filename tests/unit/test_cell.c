@@ -7,6 +7,7 @@
 
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
+#include <microvisor/hypercall.h>
 #include <microvisor/log.h>
 #include <vcpu/vcpu.h>
 
@@ -27,11 +28,18 @@ bool vdev_timeout(struct vcpu *v)
 	(void)v;
 	return true;
 }
-void hc_channel_info(struct vcpu *v) { (void)v; }
-void hc_channel_notify(struct vcpu *v) { (void)v; }
-void hc_vdev_get(struct vcpu *v) { (void)v; }
-void hc_vdev_complete(struct vcpu *v) { (void)v; }
-void hc_vdev_info(struct vcpu *v) { (void)v; }
+#define STUB(name)                                                                        \
+	struct smccc_result name(struct vcpu *v, const struct smccc_args *a)               \
+	{                                                                                 \
+		(void)v;                                                                  \
+		(void)a;                                                                  \
+		return smccc_status(MV_E_NOT_SUPPORTED);                                  \
+	}
+STUB(hc_channel_info)
+STUB(hc_channel_notify)
+STUB(hc_vdev_get)
+STUB(hc_vdev_complete)
+STUB(hc_vdev_info)
 
 #define RAM_IPA 0x80000000u
 #define RAM_SIZE 0x10000u
@@ -90,12 +98,10 @@ static struct vcpu *on_cpu(unsigned pcpu)
 static int32_t call(struct vcpu *v, uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	fake.pcpu = v->pcpu;
-	v->arch.regs.r[0] = fid;
-	v->arch.regs.r[1] = a1;
-	v->arch.regs.r[2] = a2;
-	v->arch.regs.r[3] = a3;
-	hypercall_dispatch(v, fid);
-	return (int32_t)v->arch.regs.r[0];
+	struct smccc_args a = { { fid, a1, a2, a3, 0, 0, 0 } };
+	struct smccc_result res = hypercall_dispatch(v, &a);
+	v->arch.regs.r[0] = res.r[0];
+	return (int32_t)res.r[0];
 }
 
 static void test_boot_loads_in_chunks(void)

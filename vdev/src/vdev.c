@@ -119,71 +119,75 @@ void vdev_provider_stopped(struct cell *provider)
 	}
 }
 
-static enum mv_status decode_vdev(const struct vcpu *v, struct vdev **vd)
+static enum mv_status decode_vdev(const struct vcpu *v, const struct smccc_args *a,
+				  struct vdev **vd)
 {
-	uint32_t n = arch_vcpu_arg(v, 1);
+	uint32_t n = a->r[1];
 	if (n >= v->cell->num_vdevs)
 		return MV_E_INVALID_PARAMETERS;
 	*vd = v->cell->vdevs[n];
 	return MV_OK;
 }
 
-void hc_vdev_get(struct vcpu *v)
+struct smccc_result hc_vdev_get(struct vcpu *v, const struct smccc_args *a)
 {
 	struct vdev *vd;
-	enum mv_status st = decode_vdev(v, &vd);
-	if (st != MV_OK) {
-		arch_vcpu_set_result(v, (uint32_t)st, 0, 0, 0);
-		return;
-	}
+	enum mv_status st = decode_vdev(v, a, &vd);
+	if (st != MV_OK)
+		return smccc_status(st);
 	spin_lock(&vd->lock);
 	struct vcpu *q = vd->queue_head;
 	while (q && q->vdev_req.taken)
 		q = q->vdev_req.next;
 	if (!q) {
 		spin_unlock(&vd->lock);
-		arch_vcpu_set_result(v, (uint32_t)MV_E_NOT_PRESENT, 0, 0, 0);
-		return;
+		return smccc_status(MV_E_NOT_PRESENT);
 	}
 	struct vdev_request *r = &q->vdev_req;
 	r->taken = true;
-	arch_vcpu_set_result(v, MV_OK, r->tag, MV_VDEV_ACCESS(r->offset, r->size, r->write),
-			     r->write ? r->value : 0);
+	struct smccc_result res = smccc_ret(MV_OK, r->tag, MV_VDEV_ACCESS(r->offset, r->size, r->write),
+					    r->write ? r->value : 0);
 	spin_unlock(&vd->lock);
+	return res;
 }
 
-void hc_vdev_complete(struct vcpu *v)
+static enum mv_status decode_vdev_complete(const struct vcpu *v, const struct smccc_args *a,
+					   struct vdev **vd)
+{
+	enum mv_status st = decode_vdev(v, a, vd);
+	if (st == MV_OK && a->r[4] > 1)
+		st = MV_E_INVALID_PARAMETERS;
+	return st;
+}
+
+struct smccc_result hc_vdev_complete(struct vcpu *v, const struct smccc_args *a)
 {
 	struct vdev *vd;
-	uint32_t tag = arch_vcpu_arg(v, 2), value = arch_vcpu_arg(v, 3), abort = arch_vcpu_arg(v, 4);
-	enum mv_status st = decode_vdev(v, &vd);
-	if (st == MV_OK && abort > 1)
-		st = MV_E_INVALID_PARAMETERS;
-	if (st != MV_OK) {
-		arch_vcpu_set_result(v, (uint32_t)st, 0, 0, 0);
-		return;
-	}
+	uint32_t tag = a->r[2];
+	enum mv_status st = decode_vdev_complete(v, a, &vd);
+	if (st != MV_OK)
+		return smccc_status(st);
 	spin_lock(&vd->lock);
 	struct vcpu *q = vd->queue_head;
 	while (q && !(q->vdev_req.taken && q->vdev_req.tag == tag))
 		q = q->vdev_req.next;
 	if (q) {
 		unqueue(vd, q);
-		q->vdev_req.value = value;
-		q->vdev_req.abort = abort != 0;
+		q->vdev_req.value = a->r[3];
+		q->vdev_req.abort = a->r[4] != 0;
 	}
 	spin_unlock(&vd->lock);
-	if (q)
-		vcpu_post_request(q, VCPU_REQ_VDEV_DONE);
-	arch_vcpu_set_result(v, q ? MV_OK : (uint32_t)MV_E_NOT_PRESENT, 0, 0, 0);
+	if (!q)
+		return smccc_status(MV_E_NOT_PRESENT);
+	vcpu_post_request(q, VCPU_REQ_VDEV_DONE);
+	return smccc_status(MV_OK);
 }
 
-void hc_vdev_info(struct vcpu *v)
+struct smccc_result hc_vdev_info(struct vcpu *v, const struct smccc_args *a)
 {
 	struct vdev *vd;
-	enum mv_status st = decode_vdev(v, &vd);
+	enum mv_status st = decode_vdev(v, a, &vd);
 	if (st != MV_OK)
-		arch_vcpu_set_result(v, (uint32_t)st, 0, 0, 0);
-	else
-		arch_vcpu_set_result(v, MV_OK, vd->boot->size, vd->boot->provider_virq, vd->consumer->id);
+		return smccc_status(st);
+	return smccc_ret(MV_OK, vd->boot->size, vd->boot->provider_virq, vd->consumer->id);
 }

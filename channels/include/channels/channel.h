@@ -5,6 +5,7 @@
 #define CHANNELS_CHANNEL_H
 
 #include <microvisor/boot_table.h>
+#include <microvisor/hypercall.h>
 #include <microvisor/types.h>
 
 struct cell;
@@ -20,7 +21,7 @@ struct channel {
  * is the first byte of the microvisor's memory that the image does not use. */
 void channels_create(const struct mv_boot_header *hdr, uint32_t free_pa);
 
-void hc_channel_info(struct vcpu *v);
-void hc_channel_notify(struct vcpu *v);
+struct smccc_result hc_channel_info(struct vcpu *v, const struct smccc_args *a);
+struct smccc_result hc_channel_notify(struct vcpu *v, const struct smccc_args *a);
 
 #endif

@@ -40,10 +40,10 @@ void arch_vcpu_unload(struct vcpu *v);
 /* Counter value at which the vCPU's virtual timer asserts its interrupt, or UINT64_MAX
  * if it is disabled or masked. Reads the saved state: `v` must not be loaded. */
 uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v);
-/* Writes result registers r0..r3 of a vCPU. */
-void arch_vcpu_set_result(struct vcpu *v, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3);
-/* Reads argument register rN (0..6) of a vCPU. */
-uint32_t arch_vcpu_arg(const struct vcpu *v, unsigned n);
+/* As arch_vcpu_reset, with the registers of the Linux ARM boot protocol
+ * (Documentation/arm/booting.rst): r0 = 0, r1 = ~0 (no machine type), r2 = the device
+ * tree's IPA. */
+void arch_vcpu_reset_linux(struct vcpu *v, uint32_t entry, uint32_t dtb);
 
 /*
  * Virtual interrupts (the vGIC). IDs are GIC interrupt IDs: 0-15 SGIs, 16-31 PPIs (27 is

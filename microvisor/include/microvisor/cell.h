@@ -76,10 +76,6 @@ void cell_console_write(struct cell *c, const char *bytes, uint32_t n);
 /* Guest-fault report, rate-limited per cell so a hostile cell cannot flood the console. */
 void cell_report_fault(struct cell *c, const char *what, uint32_t addr, uint32_t pc);
 
-/* Hypercall entry from the arch trap handler; results are written into the vCPU. */
-void hypercall_dispatch(struct vcpu *v, uint32_t function_id);
-/* PSCI calls (ARM DEN 0022D); returns false if `function_id` is not a PSCI call. */
-bool psci_dispatch(struct vcpu *v, uint32_t function_id);
 
 /* What a boot table is checked against: the microvisor's own board data and where the
  * microvisor really is. */

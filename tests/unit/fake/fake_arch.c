@@ -57,15 +57,12 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 
 uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v) { return v->arch.vtimer_deadline; }
 
-void arch_vcpu_set_result(struct vcpu *v, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3)
+void arch_vcpu_reset_linux(struct vcpu *v, uint32_t entry, uint32_t dtb)
 {
-	v->arch.regs.r[0] = r0;
-	v->arch.regs.r[1] = r1;
-	v->arch.regs.r[2] = r2;
-	v->arch.regs.r[3] = r3;
+	arch_vcpu_reset(v, entry, 0);
+	v->arch.regs.r[1] = 0xffffffffu;
+	v->arch.regs.r[2] = dtb;
 }
-
-uint32_t arch_vcpu_arg(const struct vcpu *v, unsigned n) { return arch_regs_get(&v->arch.regs, n); }
 
 /* Fake physical addresses: offsets into one host arena, so that 32-bit descriptors can
  * hold them. Table pages come from the real page pool, which lies inside the arena. */

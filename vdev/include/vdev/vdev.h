@@ -5,6 +5,7 @@
 #define VDEV_VDEV_H
 
 #include <microvisor/boot_table.h>
+#include <microvisor/hypercall.h>
 #include <microvisor/types.h>
 #include <vcpu/vcpu.h>
 
@@ -32,8 +33,8 @@ bool vdev_timeout(struct vcpu *v);
 void vdev_provider_stopped(struct cell *provider);
 
 /* Hypercalls of the provider (see mv/abi.h). */
-void hc_vdev_get(struct vcpu *v);
-void hc_vdev_complete(struct vcpu *v);
-void hc_vdev_info(struct vcpu *v);
+struct smccc_result hc_vdev_get(struct vcpu *v, const struct smccc_args *a);
+struct smccc_result hc_vdev_complete(struct vcpu *v, const struct smccc_args *a);
+struct smccc_result hc_vdev_info(struct vcpu *v, const struct smccc_args *a);
 
 #endif

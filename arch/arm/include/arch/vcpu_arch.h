@@ -81,9 +81,4 @@ struct vcpu_arch {
 	struct arch_vfp vfp __attribute__((aligned(8)));
 };
 
-static inline uint32_t arch_regs_get(const struct arch_regs *r, unsigned n)
-{
-	return n < 13 ? r->r[n] : 0;
-}
-
 #endif

@@ -18,9 +18,4 @@ struct vcpu_arch {
 	uint32_t vtimer_fired;    /* arch_vcpu_vtimer_expired calls */
 };
 
-static inline uint32_t arch_regs_get(const struct arch_regs *r, unsigned n)
-{
-	return n < 13 ? r->r[n] : 0;
-}
-
 #endif
