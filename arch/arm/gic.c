@@ -127,12 +127,12 @@ void gic_handle_irqs(void)
 		if (id == PPI_HYP_TIMER)
 			sysreg_write_cnthp_ctl(0); /* level-triggered: quiet it until re-armed */
 		else if (id == PPI_VTIMER)
-			vgic_vtimer_irq(s->loaded);
+			vgic_vtimer_irq(sched_loaded(s));
 		else if (id == PPI_MAINTENANCE)
-			vgic_maintenance(s->loaded);
+			vgic_maintenance(sched_loaded(s));
 		else if (id != SGI_RESCHEDULE)
 			log_event("microvisor: unexpected interrupt %u\n", id);
-		atomic_or(&s->pending, SCHED_PENDING_RESCHED);
+		sched_hazard_resched(s);
 		mmio_write32(gicc(GICC_DIR), iar);
 	}
 }

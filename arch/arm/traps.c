@@ -387,12 +387,7 @@ struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 	else
 		handle_trap(v, sysreg_read_hsr());
 	struct vcpu *next = sched_exit_path(sched_of(v->pcpu));
-	if (next->vdev_req.done) {
-		next->vdev_req.done = false;
-		arch_vcpu_mmio_complete(next, &next->vdev_req);
-	}
-	if (next->arch.vgic.dirty)
-		arch_vgic_flush(next);
+	vcpu_enter_hazards(next);
 	arch_vcpu_serror_enter(next);
 	return next;
 }

@@ -106,6 +106,7 @@ void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 	v->arch.cp15.sctlr = SCTLR_GUEST_RESET;
 	/* MPIDR: bit 31 RES1 (multiprocessing extensions), Aff0 = vCPU index. */
 	v->arch.cp15.vmpidr = (1u << 31) | v->index;
+	vcpu_hazard_set(v, VCPU_HZ_VGIC); /* SPIs pending before the start are delivered */
 }
 
 uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v)

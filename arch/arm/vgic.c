@@ -80,7 +80,7 @@ void arch_vgic_cell_reset(struct cell *c)
 static void vgic_set_pending(struct vcpu *v, uint32_t id)
 {
 	uint32_t old = atomic_or(&v->arch.vgic.pending[id / 32u], bit(id));
-	v->arch.vgic.dirty = 1;
+	vcpu_hazard_set(v, VCPU_HZ_VGIC);
 	if (!(old & bit(id)))
 		vcpu_kick(v);
 }
@@ -150,9 +150,6 @@ static uint32_t lr_encode(const struct vcpu *v, uint32_t id)
  */
 void arch_vgic_flush(struct vcpu *v)
 {
-	if (!v->arch.vgic.dirty)
-		return;
-	v->arch.vgic.dirty = 0;
 	uint32_t free = gich_read(GICH_ELSR0) & ((1u << num_lrs) - 1u);
 	uint32_t listed[VGIC_WORDS] = { 0 };
 	for (uint32_t n = 0; n < num_lrs; n++)
@@ -182,7 +179,7 @@ void vgic_maintenance(struct vcpu *v)
 {
 	gich_write(GICH_HCR, gich_read(GICH_HCR) & ~GICH_HCR_UIE);
 	if (v)
-		v->arch.vgic.dirty = 1;
+		vcpu_hazard_set(v, VCPU_HZ_VGIC);
 }
 
 bool arch_vcpu_virq_pending(struct vcpu *v)
@@ -233,7 +230,6 @@ void vgic_vcpu_reset(struct vgic_cpu *g)
 	spis[0] = 0;
 	memset(g, 0, sizeof(*g));
 	memcpy((void *)g->pending, spis, sizeof(spis));
-	g->dirty = 1;
 	g->enabled_private = 0xffffu; /* SGIs are always enabled on GICv2 implementations */
 	g->hcr = GICH_HCR_EN;
 }
@@ -264,7 +260,7 @@ void arch_vcpu_unload(struct vcpu *v)
 
 void arch_vcpu_vtimer_expired(struct vcpu *v)
 {
-	if (sched_of(v->pcpu)->loaded == v) {
+	if (sched_loaded(sched_of(v->pcpu)) == v) {
 		vgic_vtimer_irq(v);
 		return;
 	}
@@ -439,9 +435,9 @@ bool vgic_mmio(struct vcpu *v, uint32_t ipa, uint32_t size, bool write, uint32_t
 	bool wide = ipa - GUEST_GICD_IPA == GICD_CTLR ||
 		    in(ipa - GUEST_GICD_IPA, GICD_ISENABLER, 4u * VGIC_WORDS);
 	for (uint32_t n = 0; wide && n < v->cell->num_vcpus; n++) {
-		v->cell->vcpus[n].arch.vgic.dirty = 1;
+		vcpu_hazard_set(&v->cell->vcpus[n], VCPU_HZ_VGIC);
 		vcpu_kick(&v->cell->vcpus[n]);
 	}
-	v->arch.vgic.dirty = 1;
+	vcpu_hazard_set(v, VCPU_HZ_VGIC);
 	return true;
 }

@@ -184,11 +184,11 @@ static void test_restart_runs_at_once(void)
 	fake.now += 20000; /* a fresh period: the hog has budget */
 	sched_of(0)->pending |= SCHED_PENDING_RESCHED;
 	CHECK(on_cpu(0) == hog);
-	hog->vdev_req.done = true; /* a completion that arrived just before the stop */
+	hog->hazards |= VCPU_HZ_MMIO; /* a completion that arrived just before the stop */
 	call(hog, MV_PSCI_SYSTEM_RESET, 0, 0, 0);
 	CHECK(on_cpu(0) == hog);
 	/* Finding 13: nothing of the last life is applied to the new one. */
-	CHECK(!hog->vdev_req.done);
+	CHECK(!(hog->hazards & VCPU_HZ_MMIO));
 }
 
 /* Finding 21: a cell whose every vCPU turned itself off is stopped, not left running. */

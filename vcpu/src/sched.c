@@ -27,6 +27,16 @@ void sched_init(unsigned pcpu)
 	s->slice_end = UINT64_MAX;
 }
 
+void sched_hazard_resched(struct sched *s)
+{
+	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
+}
+
+struct vcpu *sched_loaded(const struct sched *s)
+{
+	return s->loaded;
+}
+
 void sched_pin(struct vcpu *v)
 {
 	struct sched *s = &scheds[v->pcpu];
@@ -179,7 +189,7 @@ void sched_timer_expired(struct sched *s, uint64_t now)
 			/* Its provider did not answer in time: the access aborts. If the provider
 			 * completed it meanwhile, VCPU_REQ_VDEV_DONE is on its way instead. */
 			if (vdev_timeout(v)) {
-				v->vdev_req.done = true;
+				vcpu_hazard_set(v, VCPU_HZ_MMIO);
 				make_ready(s, v, now);
 			}
 			continue;
@@ -266,7 +276,7 @@ static uint64_t next_deadline(const struct sched *s)
 static void handle_requests(struct sched *s)
 {
 	for (uint32_t i = 0; i < s->num_pinned; i++)
-		if (s->pinned[i]->requests)
+		if (s->pinned[i]->hazards & VCPU_HZ_REQUESTS)
 			vcpu_handle_requests(s, s->pinned[i]);
 }
 

@@ -16,7 +16,7 @@
  */
 void vcpu_post_request(struct vcpu *v, uint32_t req)
 {
-	if ((atomic_or(&v->requests, req) & req) == req)
+	if ((atomic_or(&v->hazards, req) & req) == req)
 		return;
 	if (atomic_or(&sched_of(v->pcpu)->pending, SCHED_PENDING_REQUESTS) & SCHED_PENDING_REQUESTS)
 		return;
@@ -57,7 +57,7 @@ static void vcpu_stop_here(struct sched *s, struct vcpu *v)
 		s->loaded = NULL;
 	}
 	v->wake_at = UINT64_MAX;
-	v->vdev_req.done = false;
+	atomic_and(&v->hazards, ~VCPU_HZ_MMIO);
 	v->loading = false;
 	v->start_load = false;
 	v->state = VCPU_OFF;
@@ -71,7 +71,7 @@ static void vcpu_stop_here(struct sched *s, struct vcpu *v)
  */
 void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 {
-	uint32_t req = atomic_xchg(&v->requests, 0);
+	uint32_t req = atomic_and(&v->hazards, ~VCPU_HZ_REQUESTS) & VCPU_HZ_REQUESTS;
 	if (req & VCPU_REQ_STOP) {
 		vcpu_stop_here(s, v);
 		cell_vcpu_stopped(v->cell);
@@ -82,7 +82,7 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 	}
 	if ((req & VCPU_REQ_VDEV_DONE) && v->state == VCPU_WAIT_VDEV) {
 		sched_remove(s, v); /* off the sleeper list of its timeout */
-		v->vdev_req.done = true; /* applied by the arch once `v` is loaded again */
+		vcpu_hazard_set(v, VCPU_HZ_MMIO); /* applied once `v` is loaded again */
 		sched_wake(s, v);
 	}
 	if ((req & VCPU_REQ_START) && v->state == VCPU_ON_PENDING) {
@@ -90,7 +90,7 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 			v->state = VCPU_OFF;
 			return;
 		}
-		v->vdev_req.done = false;
+		atomic_and(&v->hazards, ~VCPU_HZ_MMIO);
 		if (v->start_load)
 			v->loading = true; /* the exit path loads the image, then resets `v` */
 		else
@@ -99,6 +99,22 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 		/* The budget is not refilled: only a new period does that (sched.c). */
 		sched_wake(s, v);
 	}
+}
+
+void vcpu_hazard_set(struct vcpu *v, uint32_t hz)
+{
+	atomic_or(&v->hazards, hz);
+}
+
+void vcpu_enter_hazards(struct vcpu *v)
+{
+	if (!(v->hazards & VCPU_HZ_ENTRY))
+		return;
+	uint32_t hz = atomic_and(&v->hazards, ~VCPU_HZ_ENTRY) & VCPU_HZ_ENTRY;
+	if (hz & VCPU_HZ_MMIO)
+		arch_vcpu_mmio_complete(v, &v->vdev_req);
+	if (hz & VCPU_HZ_VGIC)
+		arch_vgic_flush(v);
 }
 
 void vcpu_off_self(struct sched *s, struct vcpu *v)

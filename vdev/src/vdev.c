@@ -62,7 +62,7 @@ bool vdev_submit(struct vcpu *v, uint32_t ipa, struct vdev_request *req)
 	req->vdev = vd;
 	req->offset = ipa - vd->boot->ipa;
 	req->next = NULL;
-	req->taken = req->abort = req->done = false;
+	req->taken = req->abort = false;
 	if (vd->provider->state != CELL_RUNNING) {
 		req->abort = true; /* nobody to answer: fail now rather than block forever */
 		arch_vcpu_mmio_complete(v, req);

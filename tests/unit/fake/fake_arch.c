@@ -100,3 +100,9 @@ enum mv_status arch_stage2_map(struct vmmu *m, struct ipa ipa, struct pa pa, uin
 
 bool arch_vcpu_virq_pending(struct vcpu *v) { return v->arch.virq_pending != 0; }
 void arch_vcpu_vtimer_expired(struct vcpu *v) { v->arch.vtimer_fired++; }
+void arch_vgic_flush(struct vcpu *v) { (void)v; fake.vgic_flushes++; }
+void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req)
+{
+	(void)req;
+	v->arch.mmio_completions++;
+}

@@ -17,6 +17,7 @@ struct fake_arch {
 	uint32_t system_off;
 	uint32_t unloads;
 	uint32_t irq_polls;
+	uint32_t vgic_flushes;
 	struct vcpu *last_switch_to;
 };
 

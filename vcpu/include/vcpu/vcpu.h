@@ -27,11 +27,20 @@ enum vcpu_state {
 	VCPU_WAIT_VDEV, /* blocked on a vdev access until its provider completes it */
 };
 
-/* Requests posted to a vCPU by other CPUs, handled on its own CPU's exit path. */
+/*
+ * The vCPU's hazard word: all the work pending for it, set by any CPU with atomics and
+ * tested in one place on its CPU's one exit path (NOVA's hazards).
+ * Requests, handled when its CPU decides what to run (vcpu_handle_requests):
+ */
 #define VCPU_REQ_START (1u << 0)
 #define VCPU_REQ_STOP (1u << 1)
 #define VCPU_REQ_KICK (1u << 2)      /* a vIRQ became pending: wake from WFI */
 #define VCPU_REQ_VDEV_DONE (1u << 3) /* its vdev access was completed */
+#define VCPU_HZ_REQUESTS (VCPU_REQ_START | VCPU_REQ_STOP | VCPU_REQ_KICK | VCPU_REQ_VDEV_DONE)
+/* Entry hazards, handled just before it is entered (vcpu_enter_hazards): */
+#define VCPU_HZ_MMIO (1u << 4) /* finish its completed vdev access (value, step past) */
+#define VCPU_HZ_VGIC (1u << 5) /* its pending vIRQs changed: refill the list registers */
+#define VCPU_HZ_ENTRY (VCPU_HZ_MMIO | VCPU_HZ_VGIC)
 
 /* A trapped access to a vdev window, from the consumer's syndrome (HSR ISS). */
 struct vdev_request {
@@ -47,7 +56,6 @@ struct vdev_request {
 	bool sign_extend;
 	bool taken;        /* handed to the provider by MV_CALL_VDEV_GET */
 	bool abort;        /* completion: make the access abort */
-	bool done;         /* completed: apply when the vCPU is next loaded */
 	struct vcpu *next; /* vdev queue link */
 };
 
@@ -57,7 +65,7 @@ struct vcpu {
 	uint32_t index;              /* within the cell: vCPU n has virtual MPIDR Aff0 = n */
 	uint32_t pcpu;               /* physical CPU it is pinned to */
 	volatile uint32_t state;     /* enum vcpu_state */
-	volatile uint32_t requests;  /* VCPU_REQ_* */
+	volatile uint32_t hazards;   /* VCPU_REQ_* and VCPU_HZ_* */
 	uint32_t start_entry;        /* for VCPU_REQ_START */
 	uint32_t start_context;
 	bool start_load;             /* the START is a cell (re)start: load the image first */
@@ -145,5 +153,13 @@ void sched_block_vdev(struct sched *s, struct vcpu *v, uint64_t now, uint64_t ti
 void sched_stop_current(struct sched *s, struct vcpu *v, uint64_t now);
 /* Handles `v`'s pending requests on its own CPU. */
 void vcpu_handle_requests(struct sched *s, struct vcpu *v);
+/* Raises entry hazards of `v` (VCPU_HZ_*), from any CPU. */
+void vcpu_hazard_set(struct vcpu *v, uint32_t hz);
+/* Handles the entry hazards of `v`, loaded on this CPU and about to be entered. */
+void vcpu_enter_hazards(struct vcpu *v);
+/* The CPU's decision may have changed (an interrupt, a wake-up): re-decide on exit. */
+void sched_hazard_resched(struct sched *s);
+/* The vCPU whose state is in this CPU's registers, or NULL. */
+struct vcpu *sched_loaded(const struct sched *s);
 
 #endif

@@ -63,7 +63,6 @@ struct arch_vtimer {
 /* The virtual CPU interface of one vCPU (GIC architecture spec IHI 0048B, 5.3). */
 struct vgic_cpu {
 	volatile uint32_t pending[VGIC_WORDS]; /* raised, not yet in a list register */
-	volatile uint32_t dirty;               /* pending changed: refill list registers */
 	uint32_t enabled_private;              /* GICD_ISENABLER0 (SGIs and PPIs) */
 	uint8_t priority_private[32];          /* GICD_IPRIORITYR0-7 */
 	uint8_t sgi_source[16];                /* requesting vCPU of each pending SGI */

@@ -16,6 +16,7 @@ struct vcpu_arch {
 	uint32_t resets;          /* arch_vcpu_reset calls */
 	uint32_t virq_pending;    /* what arch_vcpu_virq_pending reports */
 	uint32_t vtimer_fired;    /* arch_vcpu_vtimer_expired calls */
+	uint32_t mmio_completions; /* arch_vcpu_mmio_complete calls */
 };
 
 #endif
