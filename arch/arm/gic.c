@@ -7,35 +7,14 @@
 #include <microvisor/arch.h>
 #include <microvisor/log.h>
 #include <microvisor/cell.h>
+#include <mv/gicv2.h>
 #include <vcpu/vcpu.h>
 
-#define GICD_CTLR 0x000u
-#define GICD_TYPER 0x004u
-#define GICD_ISENABLER 0x100u
-#define GICD_ICENABLER 0x180u
-#define GICD_ICPENDR 0x280u
-#define GICD_IPRIORITYR 0x400u
-#define GICD_ITARGETSR 0x800u
-#define GICD_SGIR 0xf00u
-
-#define GICC_CTLR 0x000u
-#define GICC_PMR 0x004u
-#define GICC_BPR 0x008u
-#define GICC_IAR 0x00cu
-#define GICC_EOIR 0x010u
-#define GICC_DIR 0x1000u
-#define GICC_CTLR_EOIMODE_NS (1u << 9) /* EOIR drops priority only; DIR deactivates */
-#define GICD_ICACTIVER 0x380u
-
-#define GIC_SPURIOUS 1020u
 #define GIC_MAX_ACKS 64u /* interrupts acknowledged per HYP entry */
 #define IRQ_PRIORITY 0xa0u
 
 /* Interrupt IDs used by the microvisor itself. */
 #define SGI_RESCHEDULE 0u
-#define PPI_MAINTENANCE 25u /* GICH maintenance interrupt */
-#define PPI_HYP_TIMER 26u /* CNTHP, ARM ARM B8.2 and the boards' GIC maps */
-#define PPI_VTIMER 27u
 
 /* Owner cell of each physical SPI given to a cell (pass-through). */
 static struct cell *spi_owner[VGIC_NUM_IRQS];
@@ -64,8 +43,8 @@ void gic_init_cpu(void)
 	mmio_write32(gicd(GICD_ICENABLER), 0xffffffffu);
 	for (uint32_t i = 0; i < 32; i += 4)
 		mmio_write32(gicd(GICD_IPRIORITYR + i), IRQ_PRIORITY * 0x01010101u);
-	mmio_write32(gicd(GICD_ISENABLER), (1u << SGI_RESCHEDULE) | (1u << PPI_HYP_TIMER) |
-					     (1u << PPI_VTIMER) | (1u << PPI_MAINTENANCE));
+	mmio_write32(gicd(GICD_ISENABLER), (1u << SGI_RESCHEDULE) | (1u << GIC_PPI_HYP_TIMER) |
+					     (1u << GIC_PPI_VTIMER) | (1u << GIC_PPI_MAINTENANCE));
 	mmio_write32(gicc(GICC_PMR), 0xf0u);
 	mmio_write32(gicc(GICC_BPR), 0);
 	/* Split priority drop and deactivation, so that a pass-through interrupt stays active
@@ -124,11 +103,11 @@ void gic_handle_irqs(void)
 			arch_virq_raise(spi_owner[id], id); /* the guest's EOI deactivates it */
 			continue;
 		}
-		if (id == PPI_HYP_TIMER)
+		if (id == GIC_PPI_HYP_TIMER)
 			sysreg_write_cnthp_ctl(0); /* level-triggered: quiet it until re-armed */
-		else if (id == PPI_VTIMER)
+		else if (id == GIC_PPI_VTIMER)
 			vgic_vtimer_irq(sched_loaded(s));
-		else if (id == PPI_MAINTENANCE)
+		else if (id == GIC_PPI_MAINTENANCE)
 			vgic_maintenance(sched_loaded(s));
 		else if (id != SGI_RESCHEDULE)
 			log_event("microvisor: unexpected interrupt %u\n", id);

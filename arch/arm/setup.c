@@ -8,6 +8,7 @@
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <microvisor/main.h>
+#include <mv/gicv2.h>
 
 struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
 extern char hyp_stacks_end[];
@@ -60,11 +61,6 @@ static volatile uint32_t entered_secure __attribute__((section(".data")));
 
 /* NSACR (B4.1.111): Non-secure access to CP10/CP11 (VFP, Advanced SIMD). */
 #define NSACR_CP10_CP11 ((1u << 10) | (1u << 11))
-
-#define GICD_TYPER 0x004u
-#define GICD_IGROUPR 0x080u
-#define GICC_CTLR 0x000u
-#define GICC_PMR 0x004u
 
 /*
  * What boot firmware does before it leaves the Secure world (GICv2 spec 4.3 and 4.4,

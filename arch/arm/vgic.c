@@ -10,31 +10,18 @@
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <microvisor/string.h>
+#include <mv/gicv2.h>
 
 /* Where every cell sees its GIC (the vexpress addresses; docs/system-description.md). */
-#define GUEST_GICD_IPA 0x2c001000u
-#define GUEST_GICC_IPA 0x2c002000u
-#define GICV_SIZE 0x2000u
+#define GUEST_GICD_IPA MV_GUEST_GICD_IPA
+#define GUEST_GICC_IPA MV_GUEST_GICC_IPA
+#define GICV_SIZE MV_GUEST_GICC_SIZE
 _Static_assert(GUEST_GICD_IPA >= MV_BOOT_VGIC_IPA &&
 		       GUEST_GICC_IPA + GICV_SIZE <= MV_BOOT_VGIC_IPA + MV_BOOT_VGIC_SIZE,
 	       "the vGIC stays in the window boot_table_check keeps free");
 
 /* GICH registers (IHI 0048B 5.3) and list-register fields (5.3.10). */
-#define GICH_HCR 0x000u
-#define GICH_VTR 0x004u
-#define GICH_VMCR 0x008u
-#define GICH_ELSR0 0x030u
-#define GICH_APR 0x0f0u
-#define GICH_LR(n) (0x100u + 4u * (n))
-#define GICH_HCR_EN (1u << 0)
-#define GICH_HCR_UIE (1u << 1)
-#define LR_PENDING (1u << 28)
-#define LR_STATE_MASK (3u << 28)
-#define LR_HW (1u << 31)
-#define LR_PRIO_SHIFT 23u
-#define LR_PHYS_SHIFT 10u
 
-#define PPI_VTIMER 27u
 #define CNTV_CTL_ENABLE (1u << 0)
 #define CNTV_CTL_IMASK (1u << 1)
 #define CNTV_CTL_ISTATUS (1u << 2)
@@ -135,11 +122,11 @@ static uint32_t best_pending(const struct vcpu *v, const uint32_t *listed)
 
 static uint32_t lr_encode(const struct vcpu *v, uint32_t id)
 {
-	uint32_t lr = id | ((uint32_t)(priority(v, id) >> 3) << LR_PRIO_SHIFT) | LR_PENDING;
+	uint32_t lr = id | ((uint32_t)(priority(v, id) >> 3) << GICH_LR_PRIO_SHIFT) | GICH_LR_PENDING;
 	if (v->cell->arch.vgic.hw[id / 32u] & bit(id))
-		lr |= LR_HW | (id << LR_PHYS_SHIFT);
+		lr |= GICH_LR_HW | (id << GICH_LR_PHYS_SHIFT);
 	else if (id < 16)
-		lr |= (uint32_t)v->arch.vgic.sgi_source[id] << LR_PHYS_SHIFT; /* CPUID of the SGI */
+		lr |= (uint32_t)v->arch.vgic.sgi_source[id] << GICH_LR_PHYS_SHIFT; /* CPUID of the SGI */
 	return lr;
 }
 
@@ -191,11 +178,11 @@ bool arch_vcpu_virq_pending(struct vcpu *v)
 	 * since, is a wake-up even while the cell has its PPI disabled: WFI would otherwise
 	 * wait for a deadline that no longer exists. */
 	uint32_t fired = CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS;
-	if ((v->arch.vgic.pending[0] & bit(PPI_VTIMER)) && (sysreg_read_cntv_ctl() & fired) == fired)
+	if ((v->arch.vgic.pending[0] & bit(GIC_PPI_VTIMER)) && (sysreg_read_cntv_ctl() & fired) == fired)
 		return true;
 	uint32_t free = gich_read(GICH_ELSR0);
 	for (uint32_t n = 0; n < num_lrs; n++)
-		if (!(free & (1u << n)) && (gich_read(GICH_LR(n)) & LR_STATE_MASK) == LR_PENDING)
+		if (!(free & (1u << n)) && (gich_read(GICH_LR(n)) & GICH_LR_STATE_MASK) == GICH_LR_PENDING)
 			return true;
 	return false;
 }
@@ -245,7 +232,7 @@ void vgic_vtimer_irq(struct vcpu *v)
 	/* Masked even with no owner: a level interrupt nobody clears would stall this CPU. */
 	sysreg_write_cntv_ctl(ctl | CNTV_CTL_IMASK);
 	if (v)
-		vgic_set_pending(v, PPI_VTIMER);
+		vgic_set_pending(v, GIC_PPI_VTIMER);
 }
 
 void arch_vcpu_unload(struct vcpu *v)
@@ -265,25 +252,10 @@ void arch_vcpu_vtimer_expired(struct vcpu *v)
 		return;
 	}
 	v->arch.vtimer.ctl |= CNTV_CTL_IMASK;
-	vgic_set_pending(v, PPI_VTIMER);
+	vgic_set_pending(v, GIC_PPI_VTIMER);
 }
 
 /* --- Distributor emulation (IHI 0048B 4.3) ------------------------------------------ */
-
-#define GICD_CTLR 0x000u
-#define GICD_TYPER 0x004u
-#define GICD_IIDR 0x008u
-#define GICD_ISENABLER 0x100u
-#define GICD_ICENABLER 0x180u
-#define GICD_ISPENDR 0x200u
-#define GICD_ICPENDR 0x280u
-#define GICD_IPRIORITYR 0x400u
-#define GICD_ITARGETSR 0x800u
-#define GICD_ICFGR 0xc00u
-#define GICD_SGIR 0xf00u
-#define GICD_CPENDSGIR 0xf10u
-#define GICD_SPENDSGIR 0xf20u
-#define GICD_PIDR2 0xfe8u
 
 static bool in(uint32_t off, uint32_t base, uint32_t bytes)
 {

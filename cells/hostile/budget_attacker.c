@@ -11,6 +11,7 @@
  * None of them may earn it more than its budget. It stops once the victim (its channel 0
  * peer) has stopped, or after a bound of its own should the victim never get to run. */
 #include "hostile.h"
+#include <mv/gicv2.h>
 
 #define ATTACK_RESET 1
 #define ATTACK_CPU_OFF 2
@@ -30,7 +31,6 @@
 #define VDEV_REG_DONE 0xffcu
 #define VDEV_VALUE 0x123u
 
-#define GICD_SGIR 0xf00u
 #define SGI_BURNT 1u
 
 static uint64_t us;

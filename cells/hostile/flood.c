@@ -5,6 +5,7 @@
  * CHANNEL_NOTIFY to the peer of its channel 0, on CPU 0. vCPU 1 and the peer sit below
  * the RTOS on CPU 0; the RTOS must miss no deadline. */
 #include "hostile.h"
+#include <mv/gicv2.h>
 
 #define FLOOD_MS 3000u
 #define SGI_FLOOD 3u
@@ -12,10 +13,6 @@
 #define SINK_CHANNEL 0u
 #define WATCH_CHANNEL 1u /* the RTOS's */
 #define QUIET_MS 500u    /* before the flood: the RTOS calibrates its work */
-
-#define GICD_ISPENDR 0x200u
-#define GICD_ITARGETSR 0x800u
-#define GICD_SGIR 0xf00u
 
 static volatile uint32_t target_up, sgis_taken, spis_taken;
 

@@ -2,15 +2,7 @@
 /* Interrupts for cells: the virtual GICv2 the microvisor gives every cell (distributor at
  * 0x2c001000, CPU interface at 0x2c002000; GIC spec IHI 0048B) and a handler table. */
 #include <cell/runtime.h>
-
-#define GICD_CTLR 0x000u
-#define GICD_ISENABLER 0x100u
-#define GICD_ICENABLER 0x180u
-#define GICD_IPRIORITYR 0x400u
-#define GICC_CTLR 0x000u
-#define GICC_PMR 0x004u
-#define GICC_IAR 0x00cu
-#define GICC_EOIR 0x010u
+#include <mv/gicv2.h>
 
 static irq_handler_t handlers[GIC_NUM_IRQS];
 

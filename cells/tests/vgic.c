@@ -3,15 +3,8 @@
  * priority, target, SGI), more pending vIRQs than list registers delivered in priority
  * order, the virtual timer interrupt, and an SGI that wakes the other vCPU from WFI. */
 #include <cell/runtime.h>
+#include <mv/gicv2.h>
 
-#define GICD_TYPER 0x004u
-#define GICD_ISENABLER 0x100u
-#define GICD_ICENABLER 0x180u
-#define GICD_ISPENDR 0x200u
-#define GICD_ICPENDR 0x280u
-#define GICD_IPRIORITYR 0x400u
-#define GICD_ITARGETSR 0x800u
-#define GICD_SGIR 0xf00u
 #define MANY 20u
 
 static volatile uint32_t hits[GIC_NUM_IRQS], order[64], norder, last_source;

@@ -10,10 +10,10 @@
 #include "sysdesc.h"
 
 /* The guest's GIC, as the microvisor gives every cell (docs/hypercalls.md). */
-#define LINUXDT_GICD_IPA 0x2c001000u
-#define LINUXDT_GICD_SIZE 0x1000u
-#define LINUXDT_GICC_IPA 0x2c002000u
-#define LINUXDT_GICC_SIZE 0x2000u
+#define LINUXDT_GICD_IPA MV_GUEST_GICD_IPA
+#define LINUXDT_GICD_SIZE MV_GUEST_GICD_SIZE
+#define LINUXDT_GICC_IPA MV_GUEST_GICC_IPA
+#define LINUXDT_GICC_SIZE MV_GUEST_GICC_SIZE
 
 /* The DTB sits at the end of the first LINUXDT_LOWMEM bytes of the cell's first RAM
  * region: above the decompressed kernel, inside the kernel's low-memory mapping. */

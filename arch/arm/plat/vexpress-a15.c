@@ -2,6 +2,7 @@
 /* Board data: ARM Versatile Express with the CoreTile Express A15x2 (QEMU vexpress-a15). */
 #include <arch/cpu.h>
 #include <arch/plat.h>
+#include <mv/gicv2.h>
 
 /* Motherboard system registers (ARM DUI 0447J, "Versatile Express Motherboard", 4.3). */
 #define V2M_SYSREGS 0x1c010000u
@@ -13,8 +14,6 @@
 #define SYS_CFG_SHUTDOWN (8u << 20)
 
 #define GICD_BASE 0x2c001000u
-#define GICD_CTLR 0x000u
-#define GICD_SGIR 0xf00u
 #define GICD_SGIR_ALL_BUT_SELF (1u << 24)
 
 /*

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mv/abi.h>
+
 #include <microvisor/board.h>
 
 /*
@@ -64,8 +66,8 @@ _Static_assert(sizeof(struct mv_image_header) == 20, "image header layout");
 /* Every cell's virtual GIC (the emulated distributor and the GICV mapping) sits in this
  * window of its IPA space, at the vexpress addresses whatever the board: no region,
  * channel or vdev of the cell may overlap it. */
-#define MV_BOOT_VGIC_IPA 0x2c000000u
-#define MV_BOOT_VGIC_SIZE 0x8000u
+#define MV_BOOT_VGIC_IPA MV_GUEST_VGIC_WINDOW_IPA
+#define MV_BOOT_VGIC_SIZE MV_GUEST_VGIC_WINDOW_SIZE
 
 /* Region kinds (mv_boot_region.flags). */
 #define MV_REGION_RAM 0x1u    /* normal memory, write-back, read/write/execute */

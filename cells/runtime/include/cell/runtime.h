@@ -89,8 +89,8 @@ extern cell_fault_hook_t cell_fault_hook;
 
 /* Interrupts (gic.c): the cell's virtual GIC. Handlers run in IRQ mode with IRQs masked;
  * `source` is the requesting vCPU of an SGI. */
-#define GIC_GICD 0x2c001000u
-#define GIC_GICC 0x2c002000u
+#define GIC_GICD MV_GUEST_GICD_IPA
+#define GIC_GICC MV_GUEST_GICC_IPA
 #define GIC_NUM_IRQS 128u
 typedef void (*irq_handler_t)(uint32_t id, uint32_t source);
 void gic_init(void);     /* distributor on, this vCPU's CPU interface on */

@@ -114,6 +114,18 @@
 /* Standard hypervisor-UID call of the vendor range (SMCCC 2.5 section 6.2). */
 #define MV_CALL_VENDOR_HYP_UID 0x8600FF01u
 
+/*
+ * The guest-visible platform, the same on every board: each cell's virtual GIC is a GICv2
+ * distributor (emulated) and CPU interface (the hardware's GICV) at these IPAs, inside a
+ * window no region, channel or vdev of the cell may overlap.
+ */
+#define MV_GUEST_GICD_IPA 0x2c001000u
+#define MV_GUEST_GICD_SIZE 0x1000u
+#define MV_GUEST_GICC_IPA 0x2c002000u
+#define MV_GUEST_GICC_SIZE 0x2000u
+#define MV_GUEST_VGIC_WINDOW_IPA 0x2c000000u
+#define MV_GUEST_VGIC_WINDOW_SIZE 0x8000u
+
 #define MV_ABI_VERSION 0x00010000u /* major 1, minor 0 */
 #define MV_DEBUG_WRITE_MAX 20u
 
