@@ -4,22 +4,12 @@
 #include <microvisor/arch.h>
 #include <microvisor/log.h>
 
-struct outbuf {
-	char *buf;    /* NULL: write to the console */
-	size_t size;
-	size_t len;
-};
-
-static void out_char(struct outbuf *o, char c)
+static void out_char(char c)
 {
-	if (!o->buf)
-		arch_console_putc(c);
-	else if (o->len + 1 < o->size)
-		o->buf[o->len] = c;
-	o->len++;
+	arch_console_putc(c);
 }
 
-static void out_number(struct outbuf *o, uint64_t v, unsigned base, unsigned width, bool neg)
+static void out_number(uint64_t v, unsigned base, unsigned width, bool neg)
 {
 	char digits[24];
 	unsigned n = 0;
@@ -29,18 +19,18 @@ static void out_number(struct outbuf *o, uint64_t v, unsigned base, unsigned wid
 		v /= base;
 	} while (v);
 	if (neg)
-		out_char(o, '-');
+		out_char('-');
 	for (unsigned i = n; i < width; i++)
-		out_char(o, '0');
+		out_char('0');
 	while (n)
-		out_char(o, digits[--n]);
+		out_char(digits[--n]);
 }
 
-static void format(struct outbuf *o, const char *fmt, va_list ap)
+static void format(const char *fmt, va_list ap)
 {
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			out_char(o, *fmt);
+			out_char(*fmt);
 			continue;
 		}
 		unsigned width = 0, longs = 0;
@@ -55,29 +45,29 @@ static void format(struct outbuf *o, const char *fmt, va_list ap)
 		switch (*fmt) {
 		case 'd': {
 			int64_t s = longs >= 2 ? va_arg(ap, long long) : longs ? va_arg(ap, long) : va_arg(ap, int);
-			out_number(o, s < 0 ? (uint64_t)-s : (uint64_t)s, 10, width, s < 0);
+			out_number(s < 0 ? (uint64_t)-s : (uint64_t)s, 10, width, s < 0);
 			break;
 		}
 		case 'u':
 		case 'x':
 			u = longs >= 2 ? va_arg(ap, unsigned long long)
 			    : longs ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
-			out_number(o, u, *fmt == 'u' ? 10u : 16u, width, false);
+			out_number(u, *fmt == 'u' ? 10u : 16u, width, false);
 			break;
 		case 'p':
-			out_number(o, (uintptr_t)va_arg(ap, void *), 16, 8, false);
+			out_number((uintptr_t)va_arg(ap, void *), 16, 8, false);
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 			while (s && *s)
-				out_char(o, *s++);
+				out_char(*s++);
 			break;
 		}
 		case 'c':
-			out_char(o, (char)va_arg(ap, int));
+			out_char((char)va_arg(ap, int));
 			break;
 		case '%':
-			out_char(o, '%');
+			out_char('%');
 			break;
 		default:
 			return;
@@ -89,10 +79,9 @@ static volatile uint32_t console_lock;
 
 void log_vprintf(const char *fmt, va_list ap)
 {
-	struct outbuf o = { 0 };
 	while (atomic_xchg(&console_lock, 1))
 		;
-	format(&o, fmt, ap);
+	format(fmt, ap);
 	atomic_xchg(&console_lock, 0);
 }
 
@@ -124,18 +113,6 @@ void log_event(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprintf(fmt, ap);
 	va_end(ap);
-}
-
-size_t log_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	struct outbuf o = { buf, size, 0 };
-	va_list ap;
-	va_start(ap, fmt);
-	format(&o, fmt, ap);
-	va_end(ap);
-	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
-	return o.len;
 }
 
 void panic_at(const char *file, int line, const char *fmt, ...)

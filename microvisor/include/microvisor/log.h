@@ -19,18 +19,9 @@ void log_quiet(void);
 /* True once log_quiet() was called: the UART belongs to a console cell. */
 bool log_is_quiet(void);
 
-/* Formats into buf (always NUL-terminated); returns the length written. */
-size_t log_snprintf(char *buf, size_t size, const char *fmt, ...) MV_PRINTF(3, 4);
-
 /* Stops this physical CPU after printing the message with file and line. Only for broken
  * microvisor state: never for anything a guest can cause (STYLE.md rule 10). */
 MV_NORETURN void panic_at(const char *file, int line, const char *fmt, ...) MV_PRINTF(3, 4);
 #define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
-
-#define assert(cond)                                                                  \
-	do {                                                                          \
-		if (IS_ENABLED(CONFIG_DEBUG_CHECKS) && !(cond))                       \
-			panic("assertion failed: %s", #cond);                         \
-	} while (0)
 
 #endif
