@@ -261,12 +261,13 @@ static uint32_t mmio_load_value(uint32_t value, uint32_t size, bool sign_extend)
 void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req)
 {
 	if (req->abort) {
-		inject_data_abort(v, req->far, req->write);
+		inject_data_abort(v, req->arch.far, req->write);
 		return;
 	}
 	if (!req->write)
-		guest_reg_write(v, req->srt, mmio_load_value(req->value, req->size, req->sign_extend));
-	step_over(v, req->insn_len);
+		guest_reg_write(v, req->arch.srt,
+				mmio_load_value(req->value, req->size, req->arch.sign_extend));
+	step_over(v, req->arch.insn_len);
 }
 
 /* Emulates a decoded load or store to the vGIC distributor or a vdev window. Returns
@@ -288,9 +289,10 @@ static bool handle_mmio(struct vcpu *v, uint32_t hsr, uint32_t ipa)
 		skip_instruction(v, hsr);
 		return true;
 	}
-	struct vdev_request req = { .size = size, .value = value, .srt = srt, .write = write,
-				    .sign_extend = hsr & HSR_DABT_SSE, .far = sysreg_read_hdfar(),
-				    .insn_len = (hsr & HSR_IL) ? 4u : 2u };
+	struct vdev_request req = { .size = size, .value = value, .write = write,
+				    .arch = { .srt = srt, .sign_extend = hsr & HSR_DABT_SSE,
+					      .far = sysreg_read_hdfar(),
+					      .insn_len = (hsr & HSR_IL) ? 4u : 2u } };
 	return vdev_submit(v, ipa, &req); /* the vCPU resumes once the provider answers */
 }
 

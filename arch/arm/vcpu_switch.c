@@ -109,6 +109,16 @@ void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 	vcpu_hazard_set(v, VCPU_HZ_VGIC); /* SPIs pending before the start are delivered */
 }
 
+/* vCPU n has MPIDR Aff0 = n, Aff1 = Aff2 = 0 (arch_vcpu_reset); bits 31:24 are ignored,
+ * as PSCI 5.1.4 asks (MT, U and RES1 bits; Aff3 does not exist in AArch32). */
+bool arch_mpidr_to_vcpu_index(uint32_t mpidr, uint32_t *index)
+{
+	if (mpidr & 0x00ffff00u)
+		return false;
+	*index = mpidr & 0xffu;
+	return true;
+}
+
 uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v)
 {
 	(void)v; /* loaded on this CPU: the live registers are its state */

@@ -9,13 +9,13 @@
 #define PSCI_VERSION_1_0 0x00010000u
 #define PSCI_MIGRATE_NOT_PRESENT 2u /* MIGRATE_INFO_TYPE: no trusted OS to migrate */
 
-/* A target MPIDR names vCPU Aff0 of the caller's cell; Aff1..3 must be 0 (PSCI 5.1.4). */
+/* A target MPIDR names a vCPU of the caller's cell (PSCI 5.1.4). */
 static enum mv_status decode_target(const struct vcpu *v, uint32_t mpidr, struct vcpu **target)
 {
-	uint32_t aff0 = mpidr & 0xffu;
-	if ((mpidr & 0x00ffff00u) != 0 || aff0 >= v->cell->num_vcpus)
+	uint32_t index;
+	if (!arch_mpidr_to_vcpu_index(mpidr, &index) || index >= v->cell->num_vcpus)
 		return MV_E_INVALID_PARAMETERS;
-	*target = &v->cell->vcpus[aff0];
+	*target = &v->cell->vcpus[index];
 	return MV_OK;
 }
 

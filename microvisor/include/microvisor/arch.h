@@ -32,6 +32,8 @@ void arch_idle_wait(void);
 /* Resets a vCPU to the PSCI entry state: SVC mode, MMU and caches off, interrupts masked,
  * PC = entry (bit 0 selects Thumb), r0 = context. */
 void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context);
+/* The vCPU index an MPIDR value names (as a PSCI target), if it names one. */
+bool arch_mpidr_to_vcpu_index(uint32_t mpidr, uint32_t *index);
 /* Saves the state of `prev` (may be NULL) held in the CPU and loads that of `next`. */
 void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
 /* The vCPU loaded on this CPU is being stopped and its state discarded: disarm what it

@@ -106,3 +106,11 @@ void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req)
 	(void)req;
 	v->arch.mmio_completions++;
 }
+
+bool arch_mpidr_to_vcpu_index(uint32_t mpidr, uint32_t *index)
+{
+	if (mpidr & 0x00ffff00u)
+		return false;
+	*index = mpidr & 0xffu;
+	return true;
+}

@@ -4,6 +4,7 @@
 #ifndef ARCH_VCPU_ARCH_H
 #define ARCH_VCPU_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -68,6 +69,15 @@ struct vgic_cpu {
 	uint8_t sgi_source[16];                /* requesting vCPU of each pending SGI */
 	uint32_t lr[VGIC_NUM_LRS_MAX];         /* saved GICH_LRn while switched out */
 	uint32_t hcr, vmcr, apr;
+};
+
+/* What the HSR ISS says of a trapped MMIO instruction (ARM ARM B3.13.6), kept with its
+ * vdev request until the provider answers. */
+struct vdev_request_arch {
+	uint32_t srt;      /* register transferred */
+	uint32_t far;      /* faulting virtual address, for an abort */
+	uint32_t insn_len; /* 2 or 4: how far to step past the access */
+	bool sign_extend;
 };
 
 struct vcpu_arch {

@@ -10,6 +10,10 @@ struct arch_regs {
 	uint32_t lr_usr, pc, cpsr;
 };
 
+struct vdev_request_arch {
+	uint32_t far;
+};
+
 struct vcpu_arch {
 	struct arch_regs regs;
 	uint64_t vtimer_deadline; /* what arch_vcpu_vtimer_deadline reports */
