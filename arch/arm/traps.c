@@ -3,6 +3,7 @@
  * the generic layer, or reflect it into the guest. Nothing here may panic on guest input. */
 #include <arch/cpu.h>
 #include <arch/hyp.h>
+#include <arch/vgic.h>
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
 #include <microvisor/hypercall.h>

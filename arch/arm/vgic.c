@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The virtual GIC: a GICv2 distributor emulated per cell, and the virtualization
- * extension's list registers managed per vCPU (GIC architecture spec IHI 0048B, chapters
- * 4 and 5). Guests reach the CPU interface directly through GICV. */
+/* The virtual GIC's hardware side: the virtualization extension's list registers managed
+ * per vCPU (GIC architecture spec IHI 0048B, chapter 5), the virtual timer's interrupt and
+ * the GICV mapping. Guests reach the CPU interface directly through GICV; the distributor
+ * they see is emulated in vgic_dist.c. */
 #include <arch/atomic.h>
 #include <arch/cpu.h>
 #include <arch/hyp.h>
@@ -10,17 +11,14 @@
 #include <microvisor/cell.h>
 #include <microvisor/log.h>
 #include <microvisor/string.h>
+#include <arch/vgic.h>
 #include <mv/gicv2.h>
 
-/* Where every cell sees its GIC (the vexpress addresses; docs/system-description.md). */
-#define GUEST_GICD_IPA MV_GUEST_GICD_IPA
 #define GUEST_GICC_IPA MV_GUEST_GICC_IPA
 #define GICV_SIZE MV_GUEST_GICC_SIZE
-_Static_assert(GUEST_GICD_IPA >= MV_BOOT_VGIC_IPA &&
+_Static_assert(MV_GUEST_GICD_IPA >= MV_BOOT_VGIC_IPA &&
 		       GUEST_GICC_IPA + GICV_SIZE <= MV_BOOT_VGIC_IPA + MV_BOOT_VGIC_SIZE,
 	       "the vGIC stays in the window boot_table_check keeps free");
-
-/* GICH registers (IHI 0048B 5.3) and list-register fields (5.3.10). */
 
 #define CNTV_CTL_ENABLE (1u << 0)
 #define CNTV_CTL_IMASK (1u << 1)
@@ -31,7 +29,6 @@ static uint32_t num_lrs;
 static uint32_t gich_read(uint32_t off) { return mmio_read32(plat.board.gich.base + off); }
 static void gich_write(uint32_t off, uint32_t v) { mmio_write32(plat.board.gich.base + off, v); }
 
-static uint32_t bit(uint32_t id) { return 1u << (id % 32u); }
 
 enum mv_status arch_vgic_cell_init(struct cell *c)
 {
@@ -56,74 +53,20 @@ void arch_vgic_cell_reset(struct cell *c)
 		memset((void *)c->vcpus[n].arch.vgic.pending, 0, sizeof(c->vcpus[n].arch.vgic.pending));
 	/* A restarted cell may have died with a pass-through interrupt still active. */
 	for (uint32_t id = 32; id < VGIC_NUM_IRQS; id++)
-		if (d->hw[id / 32u] & bit(id))
+		if (d->hw[id / 32u] & vgic_bit(id))
 			gic_deactivate(id);
-}
-
-/* Marks `id` pending on `v` and wakes it. Any CPU; the owner CPU moves it into a list
- * register on its way back into the guest. Only the 0->1 transition of the pending bit
- * kicks: a vIRQ already pending has its kick on the way, so a cell raising it in a loop
- * (GICD_SGIR, ISPENDR, CHANNEL_NOTIFY) sends no SGI storm to the target's CPU. */
-static void vgic_set_pending(struct vcpu *v, uint32_t id)
-{
-	uint32_t old = atomic_or(&v->arch.vgic.pending[id / 32u], bit(id));
-	vcpu_hazard_set(v, VCPU_HZ_VGIC);
-	if (!(old & bit(id)))
-		vcpu_kick(v);
-}
-
-void arch_virq_raise(struct cell *c, uint32_t virq)
-{
-	if (virq < 32 || virq >= VGIC_NUM_IRQS)
-		return;
-	uint32_t mask = c->arch.vgic.targets[virq] & ((1u << c->num_vcpus) - 1u);
-	if (c->arch.vgic.hw[virq / 32u] & bit(virq))
-		mask = 1; /* pass-through interrupts are wired to vCPU 0's physical CPU */
-	uint32_t target = mask ? (uint32_t)__builtin_ctz(mask) : 0;
-	vgic_set_pending(&c->vcpus[target], virq);
 }
 
 void arch_irq_assign(struct cell *c, uint32_t pirq)
 {
-	c->arch.vgic.hw[pirq / 32u] |= bit(pirq);
+	c->arch.vgic.hw[pirq / 32u] |= vgic_bit(pirq);
 	gic_route_spi(pirq, c, c->vcpus[0].pcpu);
-}
-
-static bool enabled(const struct vcpu *v, uint32_t id)
-{
-	const struct vgic_dist *d = &v->cell->arch.vgic;
-	if (!(d->ctlr & 1u))
-		return false;
-	if (id < 32)
-		return v->arch.vgic.enabled_private & bit(id);
-	return d->enabled[id / 32u] & bit(id);
-}
-
-static uint8_t priority(const struct vcpu *v, uint32_t id)
-{
-	return id < 32 ? v->arch.vgic.priority_private[id] : v->cell->arch.vgic.priority[id];
-}
-
-/* The most urgent pending, enabled vIRQ not already listed, or VGIC_NUM_IRQS. */
-static uint32_t best_pending(const struct vcpu *v, const uint32_t *listed)
-{
-	uint32_t best = VGIC_NUM_IRQS;
-	for (uint32_t w = 0; w < VGIC_WORDS; w++) {
-		uint32_t bits = v->arch.vgic.pending[w] & ~listed[w];
-		while (bits) {
-			uint32_t id = w * 32u + (uint32_t)__builtin_ctz(bits);
-			bits &= bits - 1u;
-			if (enabled(v, id) && (best == VGIC_NUM_IRQS || priority(v, id) < priority(v, best)))
-				best = id;
-		}
-	}
-	return best;
 }
 
 static uint32_t lr_encode(const struct vcpu *v, uint32_t id)
 {
-	uint32_t lr = id | ((uint32_t)(priority(v, id) >> 3) << GICH_LR_PRIO_SHIFT) | GICH_LR_PENDING;
-	if (v->cell->arch.vgic.hw[id / 32u] & bit(id))
+	uint32_t lr = id | ((uint32_t)(vgic_priority(v, id) >> 3) << GICH_LR_PRIO_SHIFT) | GICH_LR_PENDING;
+	if (v->cell->arch.vgic.hw[id / 32u] & vgic_bit(id))
 		lr |= GICH_LR_HW | (id << GICH_LR_PHYS_SHIFT);
 	else if (id < 16)
 		lr |= (uint32_t)v->arch.vgic.sgi_source[id] << GICH_LR_PHYS_SHIFT; /* CPUID of the SGI */
@@ -141,10 +84,10 @@ void arch_vgic_flush(struct vcpu *v)
 	uint32_t listed[VGIC_WORDS] = { 0 };
 	for (uint32_t n = 0; n < num_lrs; n++)
 		if (!(free & (1u << n)))
-			listed[(gich_read(GICH_LR(n)) & 0x3ffu) / 32u] |= bit(gich_read(GICH_LR(n)) & 0x3ffu);
+			listed[(gich_read(GICH_LR(n)) & 0x3ffu) / 32u] |= vgic_bit(gich_read(GICH_LR(n)) & 0x3ffu);
 	uint32_t hcr = GICH_HCR_EN;
 	for (;;) {
-		uint32_t id = best_pending(v, listed);
+		uint32_t id = vgic_best_pending(v, listed);
 		if (id == VGIC_NUM_IRQS)
 			break;
 		if (!free) {
@@ -154,8 +97,8 @@ void arch_vgic_flush(struct vcpu *v)
 		uint32_t n = (uint32_t)__builtin_ctz(free);
 		free &= free - 1u;
 		gich_write(GICH_LR(n), lr_encode(v, id));
-		atomic_and(&v->arch.vgic.pending[id / 32u], ~bit(id));
-		listed[id / 32u] |= bit(id);
+		atomic_and(&v->arch.vgic.pending[id / 32u], ~vgic_bit(id));
+		listed[id / 32u] |= vgic_bit(id);
 	}
 	gich_write(GICH_HCR, hcr);
 }
@@ -172,13 +115,13 @@ void vgic_maintenance(struct vcpu *v)
 bool arch_vcpu_virq_pending(struct vcpu *v)
 {
 	uint32_t listed[VGIC_WORDS] = { 0 };
-	if (best_pending(v, listed) != VGIC_NUM_IRQS)
+	if (vgic_best_pending(v, listed) != VGIC_NUM_IRQS)
 		return true;
 	/* A virtual timer that fired and that we masked (vgic_vtimer_irq), not reprogrammed
 	 * since, is a wake-up even while the cell has its PPI disabled: WFI would otherwise
 	 * wait for a deadline that no longer exists. */
 	uint32_t fired = CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS;
-	if ((v->arch.vgic.pending[0] & bit(GIC_PPI_VTIMER)) && (sysreg_read_cntv_ctl() & fired) == fired)
+	if ((v->arch.vgic.pending[0] & vgic_bit(GIC_PPI_VTIMER)) && (sysreg_read_cntv_ctl() & fired) == fired)
 		return true;
 	uint32_t free = gich_read(GICH_ELSR0);
 	for (uint32_t n = 0; n < num_lrs; n++)
@@ -255,161 +198,3 @@ void arch_vcpu_vtimer_expired(struct vcpu *v)
 	vgic_set_pending(v, GIC_PPI_VTIMER);
 }
 
-/* --- Distributor emulation (IHI 0048B 4.3) ------------------------------------------ */
-
-static bool in(uint32_t off, uint32_t base, uint32_t bytes)
-{
-	return off >= base && off < base + bytes;
-}
-
-/* ISENABLER/ICENABLER/ISPENDR/ICPENDR: one bit per interrupt, word accesses. */
-static uint32_t bits_access(struct vcpu *v, uint32_t reg, uint32_t word, bool write, uint32_t val)
-{
-	struct vgic_dist *d = &v->cell->arch.vgic;
-	bool set = reg == GICD_ISENABLER || reg == GICD_ISPENDR;
-	if (reg == GICD_ISENABLER || reg == GICD_ICENABLER) {
-		uint32_t *en = word == 0 ? &v->arch.vgic.enabled_private : &d->enabled[word];
-		if (write) {
-			if (word == 0)
-				val &= 0xffff0000u; /* SGIs stay enabled */
-			*en = set ? *en | val : *en & ~val;
-		}
-		return *en;
-	}
-	if (!write) {
-		uint32_t p = word == 0 ? v->arch.vgic.pending[0] : 0;
-		for (uint32_t n = 0; word && n < v->cell->num_vcpus; n++)
-			p |= v->cell->vcpus[n].arch.vgic.pending[word];
-		return p;
-	}
-	for (uint32_t b = 0; b < 32; b++) {
-		if (!(val & (1u << b)))
-			continue;
-		uint32_t id = word * 32u + b;
-		if (set && id >= 32)
-			arch_virq_raise(v->cell, id);
-		else if (set && id >= 16)
-			vgic_set_pending(v, id);
-		for (uint32_t n = 0; !set && n < v->cell->num_vcpus; n++)
-			if (id >= 16 && (id >= 32 || n == v->index))
-				atomic_and(&v->cell->vcpus[n].arch.vgic.pending[word], ~(1u << b));
-	}
-	return 0;
-}
-
-static uint8_t *byte_reg(struct vcpu *v, uint32_t base, uint32_t id)
-{
-	if (base == GICD_IPRIORITYR)
-		return id < 32 ? &v->arch.vgic.priority_private[id] : &v->cell->arch.vgic.priority[id];
-	return id < 32 ? NULL : &v->cell->arch.vgic.targets[id];
-}
-
-/* IPRIORITYR and ITARGETSR: one byte per interrupt, byte or word accesses. */
-static uint32_t byte_access(struct vcpu *v, uint32_t base, uint32_t off, uint32_t size, bool write,
-			    uint32_t val)
-{
-	uint32_t r = 0;
-	for (uint32_t i = 0; i < size; i++) {
-		uint32_t id = off - base + i;
-		uint8_t *b = byte_reg(v, base, id);
-		uint8_t byte = (uint8_t)(val >> (8 * i));
-		if (write && b)
-			*b = base == GICD_IPRIORITYR ? byte & 0xf8u : byte; /* 5 priority bits */
-		r |= (uint32_t)(b ? *b : (uint8_t)(1u << v->index)) << (8 * i);
-	}
-	return r;
-}
-
-static void sgi_write(struct vcpu *v, uint32_t val)
-{
-	uint32_t sgi = val & 0xfu, filter = (val >> 24) & 3u, list = (val >> 16) & 0xffu;
-	uint32_t all = (1u << v->cell->num_vcpus) - 1u;
-	uint32_t targets = filter == 0 ? list & all : filter == 1 ? all & ~(1u << v->index)
-					   : filter == 2 ? 1u << v->index : 0;
-	for (uint32_t n = 0; n < v->cell->num_vcpus; n++) {
-		if (targets & (1u << n)) {
-			v->cell->vcpus[n].arch.vgic.sgi_source[sgi] = (uint8_t)v->index;
-			vgic_set_pending(&v->cell->vcpus[n], sgi);
-		}
-	}
-}
-
-/* SPENDSGIR/CPENDSGIR: a byte per SGI, a bit per requesting vCPU (we keep one source). */
-static uint32_t sgi_pend_access(struct vcpu *v, uint32_t off, uint32_t size, bool write, uint32_t val,
-				bool set)
-{
-	uint32_t r = 0;
-	for (uint32_t i = 0; i < size; i++) {
-		uint32_t sgi = (off & 0xfu) + i;
-		if (sgi >= 16)
-			break;
-		uint8_t byte = (uint8_t)(val >> (8 * i));
-		if (write && set && byte) {
-			v->arch.vgic.sgi_source[sgi] = (uint8_t)__builtin_ctz(byte);
-			vgic_set_pending(v, sgi);
-		} else if (write && !set && byte) {
-			atomic_and(&v->arch.vgic.pending[0], ~(1u << sgi));
-		}
-		if (v->arch.vgic.pending[0] & (1u << sgi))
-			r |= (1u << v->arch.vgic.sgi_source[sgi]) << (8 * i);
-	}
-	return r;
-}
-
-static uint32_t dist_access(struct vcpu *v, uint32_t off, uint32_t size, bool write, uint32_t val)
-{
-	struct vgic_dist *d = &v->cell->arch.vgic;
-	bool word = size == 4 && (off & 3u) == 0;
-	if (in(off, GICD_IPRIORITYR, VGIC_NUM_IRQS) || in(off, GICD_ITARGETSR, VGIC_NUM_IRQS))
-		return byte_access(v, off & ~0x3ffu, off, off + size <= (off & ~0x3ffu) + VGIC_NUM_IRQS ? size : 1,
-				   write, val);
-	if (in(off, GICD_CPENDSGIR, 32))
-		return sgi_pend_access(v, off, size, write, val, off >= GICD_SPENDSGIR);
-	if (!word)
-		return 0; /* other registers are word-only: RAZ/WI */
-	if (off == GICD_CTLR) {
-		if (write)
-			d->ctlr = val & 1u;
-		return d->ctlr;
-	}
-	if (off == GICD_TYPER)
-		return (VGIC_WORDS - 1u) | ((v->cell->num_vcpus - 1u) << 5);
-	if (off == GICD_IIDR)
-		return 0x0000043bu; /* implementer ARM */
-	if (off == GICD_PIDR2)
-		return 0x20u; /* ArchRev 2: GICv2 */
-	if (off >= GICD_ISENABLER && off < GICD_ICPENDR + 4u * VGIC_WORDS && (off & 0x7fu) < 4u * VGIC_WORDS)
-		return bits_access(v, off & ~0x7fu, (off & 0x7fu) / 4u, write, val);
-	if (in(off, GICD_ICFGR, VGIC_NUM_IRQS / 4u)) {
-		uint32_t n = (off - GICD_ICFGR) / 4u;
-		if (write && n >= 2)
-			d->cfg[n] = val;
-		return n == 0 ? 0xaaaaaaaau : d->cfg[n];
-	}
-	if (off == GICD_SGIR && write)
-		sgi_write(v, val);
-	return 0; /* IGROUPR, I[SC]ACTIVER and the rest: RAZ/WI */
-}
-
-bool vgic_mmio(struct vcpu *v, uint32_t ipa, uint32_t size, bool write, uint32_t *value)
-{
-	if (!range_contains(GUEST_GICD_IPA, PAGE_SIZE, ipa))
-		return false;
-	struct vgic_dist *d = &v->cell->arch.vgic;
-	spin_lock(&d->lock);
-	uint32_t r = dist_access(v, ipa - GUEST_GICD_IPA, size, write, *value);
-	spin_unlock(&d->lock);
-	if (!write) {
-		*value = r;
-		return true;
-	}
-	/* An enable may have released vIRQs pending on any vCPU of the cell. */
-	bool wide = ipa - GUEST_GICD_IPA == GICD_CTLR ||
-		    in(ipa - GUEST_GICD_IPA, GICD_ISENABLER, 4u * VGIC_WORDS);
-	for (uint32_t n = 0; wide && n < v->cell->num_vcpus; n++) {
-		vcpu_hazard_set(&v->cell->vcpus[n], VCPU_HZ_VGIC);
-		vcpu_kick(&v->cell->vcpus[n]);
-	}
-	vcpu_hazard_set(v, VCPU_HZ_VGIC);
-	return true;
-}

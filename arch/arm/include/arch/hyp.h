@@ -68,8 +68,7 @@ void vgic_restore(const struct vgic_cpu *g);
 void vgic_vcpu_reset(struct vgic_cpu *g);
 void vgic_vtimer_irq(struct vcpu *v);
 void vgic_maintenance(struct vcpu *v);
-/* Emulates a guest access to its GICD page; false if `ipa` is not in it. */
-bool vgic_mmio(struct vcpu *v, uint32_t ipa, uint32_t size, bool write, uint32_t *value);
+
 struct cell;
 void gic_route_spi(uint32_t pirq, struct cell *owner, unsigned pcpu);
 void gic_deactivate(uint32_t pirq);
