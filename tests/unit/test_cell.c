@@ -251,6 +251,73 @@ static void test_debug_write_and_smccc(void)
 	CHECK(call(low, MV_SMCCC_ARCH_FEATURES, 0x80008001u, 0, 0) == MV_E_NOT_SUPPORTED);
 }
 
+/* A full call: r1..r3 of the result too. */
+static struct smccc_result call_full(struct vcpu *v, uint32_t fid, uint32_t a1, uint32_t a2)
+{
+	fake.pcpu = v->pcpu;
+	struct smccc_args a = { { fid, a1, a2, 0, 0, 0, 0 } };
+	return hypercall_dispatch(v, &a);
+}
+
+/* Every call's friendly answer and its hostile arguments (docs/hypercalls.md). */
+static void test_hypercall_arguments(void)
+{
+	struct vcpu *v = &cells[LOW].vcpus[1];
+	CHECK(call(v, MV_CALL_ABI_VERSION, 0, 0, 0) == (int32_t)MV_ABI_VERSION);
+	static const uint32_t want[MV_INFO_COUNT] = { LOW, 3, 1, 2, 1, 0, 5, 0, 0 };
+	for (uint32_t item = 0; item < MV_INFO_COUNT; item++) {
+		struct smccc_result r = call_full(v, MV_CALL_CELL_INFO, item, 0);
+		CHECK(r.r[0] == MV_OK && r.r[1] == want[item]);
+	}
+	CHECK(call(v, MV_CALL_CELL_INFO, MV_INFO_COUNT, 0, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_CALL_CELL_INFO, 0xffffffffu, 0, 0) == MV_E_INVALID_PARAMETERS);
+	struct smccc_result r = call_full(v, MV_CALL_CELL_NAME, HOG, 0);
+	CHECK(r.r[0] == MV_OK && r.r[1] == 0x00676f68u && r.r[2] == 0 && r.r[3] == 0); /* "hog" */
+	r = call_full(v, MV_CALL_CELL_NAME, HOG, 2);
+	CHECK(r.r[0] == MV_OK && r.r[1] == 0 && r.r[3] == 0);
+	CHECK(call(v, MV_CALL_CELL_NAME, 3, 0, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_CALL_CELL_NAME, 0, 3, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_CALL_CELL_NAME, 0xffffffffu, 0xffffffffu, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_CALL_YIELD, 0, 0, 0) == MV_OK && sched_of(1)->slice_end == 0);
+	r = call_full(v, MV_CALL_VENDOR_HYP_UID, 0, 0);
+	CHECK(r.r[0] == 0x6d766973u && r.r[3] == 0x8e3b2f10u);
+	/* Unknown IDs in every range, and the calls of the stubbed modules. */
+	static const uint32_t unknown[] = { 0x86000000u | MV_CALL_COUNT, 0x8600fffeu, 0xc6000000u,
+					    0x84000001u, 0x8400000bu, 0x80000002u, 0x80008001u,
+					    0x00000000u, 0xffffffffu, 0x06000000u, 0xb0000000u };
+	for (uint32_t i = 0; i < MV_ARRAY_SIZE(unknown); i++)
+		CHECK(call(v, unknown[i], 1, 2, 3) == MV_E_NOT_SUPPORTED);
+	CHECK(call(v, MV_CALL_CHANNEL_INFO, 0, 0, 0) == MV_E_NOT_SUPPORTED); /* the stub here */
+
+	/* PSCI */
+	CHECK(call(v, MV_PSCI_VERSION, 0, 0, 0) == 0x10000);
+	CHECK(call(v, MV_PSCI_MIGRATE_INFO_TYPE, 0, 0, 0) == 2);
+	CHECK(call(v, MV_PSCI_FEATURES, MV_PSCI_CPU_ON, 0, 0) == MV_OK);
+	CHECK(call(v, MV_PSCI_FEATURES, 0x84000001u, 0, 0) == MV_E_NOT_SUPPORTED);
+	CHECK(call(v, MV_PSCI_AFFINITY_INFO, 0, 0, 0) == MV_PSCI_AFFINITY_ON);
+	CHECK(call(v, MV_PSCI_AFFINITY_INFO, 1, 0, 0) == MV_PSCI_AFFINITY_ON);
+	CHECK(call(v, MV_PSCI_AFFINITY_INFO, 2, 0, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_PSCI_AFFINITY_INFO, 0x100, 0, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_PSCI_AFFINITY_INFO, 0, 1, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_PSCI_CPU_ON, 0x80000001u, RAM_IPA, 0) == MV_E_ALREADY_ON); /* MT/U bits */
+	CHECK(call(v, MV_PSCI_CPU_ON, 2, RAM_IPA, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_PSCI_CPU_ON, 0x10000, RAM_IPA, 0) == MV_E_INVALID_PARAMETERS);
+	CHECK(call(v, MV_PSCI_CPU_ON, 0, RAM_IPA + RAM_SIZE, 0) == MV_E_INVALID_ADDRESS);
+	CHECK(call(v, MV_PSCI_CPU_ON, 0, RAM_IPA - 4, 0) == MV_E_INVALID_ADDRESS);
+	CHECK(call(v, MV_PSCI_CPU_ON, 0, 0xfffffffdu, 0) == MV_E_INVALID_ADDRESS);
+	struct cell *smp = &cells[SMP]; /* stopped by the CPU_OFF test */
+	CHECK(call(&smp->vcpus[1], MV_PSCI_AFFINITY_INFO, 0, 0, 0) == MV_PSCI_AFFINITY_OFF);
+}
+
+/* The formatter of log_printf: the conversions the microvisor uses. */
+static void test_log_format(void)
+{
+	log_printf("fmt: %d %d %u %x %08x %lu %llu %llx %c %s %s %% %p\n", -42, 7, 4000000000u,
+		   0xbeefu, 0x12u, 5ul, 18446744073709551615ull, 0x123456789ull, 'z', "str",
+		   (const char *)0, (void *)0x1000);
+	log_event("event %u\n", 1u); /* quiet by now: prints nothing */
+}
+
 int main(void)
 {
 	fake.timer = UINT64_MAX;
@@ -270,5 +337,7 @@ int main(void)
 	test_kicks_coalesce();
 	test_console_line_fills();
 	test_debug_write_and_smccc();
+	test_hypercall_arguments();
+	test_log_format();
 	return check_exit("test_cell");
 }
