@@ -40,7 +40,8 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
  * left live in the CPU (virtual timer, list registers) so it cannot interrupt others. */
 void arch_vcpu_unload(struct vcpu *v);
 /* Counter value at which the vCPU's virtual timer asserts its interrupt, or UINT64_MAX
- * if it is disabled or masked. Reads the saved state: `v` must not be loaded. */
+ * if it is disabled or masked. `v` is the vCPU loaded on this CPU (it just executed WFI):
+ * the live timer registers are read. */
 uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v);
 /* As arch_vcpu_reset, with the registers of the Linux ARM boot protocol
  * (Documentation/arm/booting.rst): r0 = 0, r1 = ~0 (no machine type), r2 = the device
