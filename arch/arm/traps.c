@@ -314,6 +314,16 @@ static void handle_stage2_abort(struct vcpu *v, uint32_t hsr, bool data)
 		inject_prefetch_abort(v, far);
 }
 
+/* A trapped instruction that may be conditional: emulated by `handle` if its condition
+ * passes, else skipped (B3.13.6, "Conditional execution of trapped instructions"). */
+static void handle_conditional(struct vcpu *v, uint32_t hsr, void (*handle)(struct vcpu *, uint32_t))
+{
+	if (condition_passes(hsr, v->arch.regs.cpsr))
+		handle(v, hsr);
+	else
+		skip_instruction(v, hsr);
+}
+
 /* An SMCCC call: r0-r6 by value in, r0-r3 by value out (r0-r6 are never banked). */
 static void hypercall(struct vcpu *v)
 {
@@ -341,35 +351,20 @@ static void handle_trap(struct vcpu *v, uint32_t hsr)
 			hypercall(v);
 		return;
 	case EC_WFI_WFE:
-		if (condition_passes(hsr, v->arch.regs.cpsr))
-			handle_wfx(v, hsr);
-		else
-			skip_instruction(v, hsr);
+		handle_conditional(v, hsr, handle_wfx);
 		return;
 	case EC_CP15_32:
-		if (condition_passes(hsr, v->arch.regs.cpsr))
-			handle_cp15(v, hsr);
-		else
-			skip_instruction(v, hsr);
+		handle_conditional(v, hsr, handle_cp15);
 		return;
 	case EC_CP14_32:
-		if (condition_passes(hsr, v->arch.regs.cpsr))
-			handle_raz_wi(v, hsr);
-		else
-			skip_instruction(v, hsr);
+		handle_conditional(v, hsr, handle_raz_wi);
 		return;
 	case EC_CP14_64:
-		if (condition_passes(hsr, v->arch.regs.cpsr))
-			handle_raz_64(v, hsr);
-		else
-			skip_instruction(v, hsr);
+		handle_conditional(v, hsr, handle_raz_64);
 		return;
 	case EC_CP15_64:
 	case EC_CP14_LS:
-		if (condition_passes(hsr, v->arch.regs.cpsr))
-			inject_undef(v, hsr);
-		else
-			skip_instruction(v, hsr);
+		handle_conditional(v, hsr, inject_undef);
 		return;
 	case EC_DABT_LOWER:
 	case EC_PABT_LOWER:
