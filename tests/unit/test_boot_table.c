@@ -6,6 +6,7 @@
 #include <microvisor/cell.h>
 
 #include "check.h"
+#include "mvimage/test_board.h"
 
 #define TABLE_BYTES 0x3000u
 
@@ -79,27 +80,14 @@ static void build(void)
 	seal();
 }
 
-/* A board laid out like vexpress-a15 (arch/arm/plat/vexpress-a15.c). */
-static const struct mv_board board = {
-	.magic = MV_BOARD_MAGIC,
-	.name = "test",
-	.ram = { 0x80000000u, 0x40000000u },
-	.uart = { 0x1c090000u, 0x1000u },
-	.gicd = { 0x2c001000u, 0x1000u },
-	.gicc = { 0x2c002000u, 0x2000u },
-	.gich = { 0x2c004000u, 0x2000u },
-	.gicv = { 0x2c006000u, 0x2000u },
-	.num_reserved = 1,
-	.reserved = { { "the system registers", { 0x1c010000u, 0x1000u } } },
-};
-
+/* The board is the mvimage tests' (mvimage/test_board.h), laid out like vexpress-a15. */
 /* The microvisor at the base of its memory, the boot table 1 MiB above. */
 #define IMAGE_PA 0x80000000u
 #define TABLE_PA 0x80100000u
 
 static struct boot_env env(void)
 {
-	return (struct boot_env){ &board, IMAGE_PA, TABLE_PA, TABLE_BYTES, 4 };
+	return (struct boot_env){ &test_board, IMAGE_PA, TABLE_PA, TABLE_BYTES, 4 };
 }
 
 static const char *check(void)
