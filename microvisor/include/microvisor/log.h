@@ -20,7 +20,7 @@ void log_quiet(void);
 bool log_is_quiet(void);
 
 /* Stops this physical CPU after printing the message with file and line. Only for broken
- * microvisor state: never for anything a guest can cause (STYLE.md rule 10). */
+ * microvisor state: never for anything a guest can cause (docs/style.md rule 10). */
 MV_NORETURN void panic_at(const char *file, int line, const char *fmt, ...) MV_PRINTF(3, 4);
 #define panic(...) panic_at(__FILE__, __LINE__, __VA_ARGS__)
 
