@@ -139,6 +139,17 @@ void race_flip(struct race *r, uint32_t c, bool huge, bool prod_too, uint32_t fl
 		store(w, big);
 }
 
+void race_flip_prod(struct race *r, uint32_t c, uint32_t flips)
+{
+	for (uint32_t k = 0; k < flips; k++) {
+		store(&r->hdr->prod, bad_prod(r, c, k));
+		dmb();
+		store(&r->hdr->prod, c);
+		dmb();
+		r->prod_flips++;
+	}
+}
+
 void race_hold(struct race *r, uint32_t c, uint32_t len)
 {
 	r->aimed = len_word(r, c);

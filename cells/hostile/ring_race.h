@@ -61,6 +61,9 @@ void race_publish(struct race *r, uint32_t c, uint32_t bytes, uint32_t flips);
  * ends valid. */
 void race_flip(struct race *r, uint32_t c, bool huge, bool prod_too, uint32_t flips);
 
+/* With the ring empty at c (prod = c): `flips` times prod becomes invalid and c again. */
+void race_flip_prod(struct race *r, uint32_t c, uint32_t flips);
+
 /* The length word at c becomes len and stays so until race_release. */
 void race_hold(struct race *r, uint32_t c, uint32_t len);
 void race_release(struct race *r);
