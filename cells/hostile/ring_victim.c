@@ -13,12 +13,12 @@
  * indices found there), and reading goes on until READS records have been read. */
 #include "ring_race.h"
 
-#define READS 400000u
+#define READS 200000u
 #define CANARY_BYTES 32u
 #define SMALL_CAP 64u
 #define GAP_SPINS 256u     /* between the check of a length and the read (take_promised) */
 #define ARENA_BYTES 4096u  /* more than the largest payload of the channel's 4 KiB rings */
-#define MAX_RUN_MS 40000u  /* guest time: the racer stalled the channel for good */
+#define MAX_RUN_MS 45000u  /* guest time: the racer stalled the channel for good */
 
 enum take { TAKE_EXACT, TAKE_ARENA, TAKE_SMALL, TAKE_KINDS };
 
