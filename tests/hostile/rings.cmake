@@ -9,7 +9,7 @@
 # No canary overwritten, no read longer or shorter than promised; every corrupt ring seen
 # (at least the racer's held impossible lengths, each reported back) is re-attached.
 # Against the library before the read kept the peeked length (31b8dd6), the reads after a
-# peek take the rewritten length: canaries overwritten in every run, hundreds of times.
+# peek take the rewritten length: canaries are overwritten in every run (over 100 times).
 mv_hostile_test(hostile_ring_race_reader hostile-ring-race SMP 2 TIMEOUT 60
   EXPECT "\\[victim\\] 200000 reads \\([0-9]+ longer than 4 bytes\\), [0-9]+ lengths rewritten between check and read, [0-9]+ TOO_BIG"
          "\\[victim\\] [1-9][0-9]* corrupt rings at [0-9]+ places re-attached"
