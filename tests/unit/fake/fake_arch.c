@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <arch/lpae.h>
 #include <microvisor/arch.h>
+#include <microvisor/cell.h>
 #include <vcpu/vcpu.h>
 #include <vmmu/vmmu.h>
 
@@ -36,7 +39,8 @@ void arch_idle_wait(void)
 void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 {
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
-	v->arch.regs.pc = entry;
+	v->arch.regs.pc = entry & ~1u; /* as the real arch: bit 0 selects Thumb */
+	v->arch.regs.cpsr = (entry & 1u) ? 1u << 5 : 0;
 	v->arch.regs.r[0] = context;
 	v->arch.vtimer_deadline = UINT64_MAX;
 	v->arch.resets++;
@@ -79,11 +83,25 @@ void *arch_phys_to_virt(struct pa pa) { return arena_base + (pa.bits - 0x4000000
 
 void arch_dcache_clean(const void *p, uint32_t size) { (void)p; (void)size; }
 void arch_console_putc(char c) { fputc(c, stderr); }
-void arch_halt(void) { abort(); }
+void arch_halt(void)
+{
+	if (fake.halt_exit)
+		exit(fake.halt_exit);
+	abort();
+}
 void arch_system_off(void) { fake.system_off++; abort(); }
-void arch_enter_guest(struct vcpu *v) { (void)v; abort(); }
-const void *arch_boot_payload(uint32_t *available) { *available = 0; return NULL; }
-const struct mv_board *arch_board(void) { return NULL; }
+void arch_enter_guest(struct vcpu *v)
+{
+	if (fake.enter_guest)
+		fake.enter_guest(v);
+	abort();
+}
+const void *arch_boot_payload(uint32_t *available)
+{
+	*available = fake.payload ? fake.payload_available : 0;
+	return fake.payload;
+}
+const struct mv_board *arch_board(void) { return fake.board; }
 uint32_t arch_image_start(void) { return 0x40000000u; }
 
 enum mv_status arch_stage2_init(struct vmmu *m)
@@ -103,7 +121,9 @@ void arch_vcpu_vtimer_expired(struct vcpu *v) { v->arch.vtimer_fired++; }
 void arch_vgic_flush(struct vcpu *v) { (void)v; fake.vgic_flushes++; }
 void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req)
 {
-	(void)req;
+	fake.mmio_value = req->value;
+	fake.mmio_abort = req->abort;
+	fake.mmio_vcpu = v;
 	v->arch.mmio_completions++;
 }
 
@@ -113,4 +133,47 @@ bool arch_mpidr_to_vcpu_index(uint32_t mpidr, uint32_t *index)
 		return false;
 	*index = mpidr & 0xffu;
 	return true;
+}
+
+void arch_virq_raise(struct cell *c, uint32_t virq)
+{
+	c->arch.virqs_raised++;
+	c->arch.last_virq = virq;
+	fake.virq_raises++;
+	fake.virq_cell = c;
+	fake.virq_last = virq;
+}
+
+int fake_run_child(int (*fn)(void), char *out, unsigned out_size)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		abort();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 2);
+		close(fds[1]);
+		fake.halt_exit = FAKE_HALTED;
+		exit(fn());
+	}
+	close(fds[1]);
+	unsigned len = 0;
+	ssize_t n;
+	while ((n = read(fds[0], out + len, out_size - 1u - len)) > 0 && len + (unsigned)n < out_size - 1u)
+		len += (unsigned)n;
+	if (n > 0)
+		len += (unsigned)n;
+	out[len] = '\0';
+	char drain[256];
+	while (read(fds[0], drain, sizeof(drain)) > 0)
+		;
+	close(fds[0]);
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
