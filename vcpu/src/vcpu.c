@@ -57,7 +57,8 @@ static void vcpu_stop_here(struct sched *s, struct vcpu *v)
 		s->loaded = NULL;
 	}
 	v->wake_at = UINT64_MAX;
-	atomic_and(&v->hazards, ~VCPU_HZ_MMIO);
+	/* A completion posted before vdev_cancel() returned belongs to this life: dropped. */
+	atomic_and(&v->hazards, ~(VCPU_HZ_MMIO | VCPU_REQ_VDEV_DONE));
 	v->loading = false;
 	v->start_load = false;
 	v->state = VCPU_OFF;

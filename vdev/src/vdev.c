@@ -63,12 +63,15 @@ bool vdev_submit(struct vcpu *v, uint32_t ipa, struct vdev_request *req)
 	req->offset = ipa - vd->boot->ipa;
 	req->next = NULL;
 	req->taken = req->abort = false;
+	/* The provider's state is read under the lock that vdev_provider_stopped() drains
+	 * the queue under: a request is either queued before that drain or never queued. */
+	spin_lock(&vd->lock);
 	if (vd->provider->state != CELL_RUNNING) {
+		spin_unlock(&vd->lock);
 		req->abort = true; /* nobody to answer: fail now rather than block forever */
 		arch_vcpu_mmio_complete(v, req);
 		return true;
 	}
-	spin_lock(&vd->lock);
 	req->tag = (++vd->seq << 8) | (v->id & 0xffu);
 	v->vdev_req = *req;
 	sched_block_vdev(sched_of(v->pcpu), v, arch_counter_now(),
@@ -107,15 +110,12 @@ void vdev_provider_stopped(struct cell *provider)
 	for (uint32_t i = 0; i < provider->num_vdevs; i++) {
 		struct vdev *vd = provider->vdevs[i];
 		spin_lock(&vd->lock);
-		struct vcpu *q = vd->queue_head;
-		vd->queue_head = vd->queue_tail = NULL;
-		spin_unlock(&vd->lock);
-		while (q) {
-			struct vcpu *next = q->vdev_req.next;
+		for (struct vcpu *q = vd->queue_head; q; q = q->vdev_req.next) {
 			q->vdev_req.abort = true;
 			vcpu_post_request(q, VCPU_REQ_VDEV_DONE);
-			q = next;
 		}
+		vd->queue_head = vd->queue_tail = NULL;
+		spin_unlock(&vd->lock);
 	}
 }
 
@@ -175,12 +175,13 @@ struct smccc_result hc_vdev_complete(struct vcpu *v, const struct smccc_args *a)
 		unqueue(vd, q);
 		q->vdev_req.value = a->r[3];
 		q->vdev_req.abort = a->r[4] != 0;
+		/* Posted under the lock, so that vdev_cancel() of a stopping consumer returns
+		 * only after it: the stop then drops it (vcpu_stop_here), and no completion of
+		 * one life's request can reach the next life's. */
+		vcpu_post_request(q, VCPU_REQ_VDEV_DONE);
 	}
 	spin_unlock(&vd->lock);
-	if (!q)
-		return smccc_status(MV_E_NOT_PRESENT);
-	vcpu_post_request(q, VCPU_REQ_VDEV_DONE);
-	return smccc_status(MV_OK);
+	return smccc_status(q ? MV_OK : MV_E_NOT_PRESENT);
 }
 
 struct smccc_result hc_vdev_info(struct vcpu *v, const struct smccc_args *a)
