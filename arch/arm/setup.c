@@ -109,9 +109,8 @@ static void hyp_cpu_init(uint32_t cpu)
  * virtual abort (HCR.VA): it takes it once it unmasks CPSR.A, as it would have the
  * physical one. The CPU clears HCR.VA when the guest takes it, so it is read back on exit.
  */
-void arch_vcpu_serror_exit(struct vcpu *v)
+void arch_vcpu_serror_exit(struct vcpu *v, struct hyp_pcpu *p)
 {
-	struct hyp_pcpu *p = hyp_this_pcpu();
 	if (p->hcr_va)
 		v->arch.serror_pending = (sysreg_read_hcr() & HCR_VA) != 0;
 	if (p->guest_serror) {
@@ -121,11 +120,8 @@ void arch_vcpu_serror_exit(struct vcpu *v)
 	}
 }
 
-void arch_vcpu_serror_enter(const struct vcpu *v)
+void arch_vcpu_serror_enter(const struct vcpu *v, struct hyp_pcpu *p)
 {
-	struct hyp_pcpu *p = hyp_this_pcpu();
-	if (p->hcr_va == v->arch.serror_pending)
-		return;
 	p->hcr_va = v->arch.serror_pending;
 	sysreg_write_hcr(HCR_GUEST | (p->hcr_va ? HCR_VA : 0));
 	isb();

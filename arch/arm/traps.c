@@ -324,15 +324,11 @@ static void handle_conditional(struct vcpu *v, uint32_t hsr, void (*handle)(stru
 		skip_instruction(v, hsr);
 }
 
-/* An SMCCC call: r0-r6 by value in, r0-r3 by value out (r0-r6 are never banked). */
+/* An SMCCC call: r0-r6 in, r0-r3 out, straight from and to the saved frame (r0-r6 are
+ * never banked). */
 static void hypercall(struct vcpu *v)
 {
-	struct smccc_args a;
-	for (unsigned i = 0; i < MV_ARRAY_SIZE(a.r); i++)
-		a.r[i] = v->arch.regs.r[i];
-	struct smccc_result res = hypercall_dispatch(v, &a);
-	for (unsigned i = 0; i < MV_ARRAY_SIZE(res.r); i++)
-		v->arch.regs.r[i] = res.r[i];
+	v->arch.regs.smccc_result = hypercall_dispatch(v, &v->arch.regs.smccc_args);
 }
 
 static void handle_trap(struct vcpu *v, uint32_t hsr)
@@ -377,16 +373,23 @@ static void handle_trap(struct vcpu *v, uint32_t hsr)
 	}
 }
 
+/* Every guest exit: the trap or interrupt, then the scheduler's decision and the entry
+ * hazards of the vCPU to resume. The common case (a call that changes nothing) tests one
+ * word per concern and calls nothing but its handler. */
 struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 {
-	arch_vcpu_serror_exit(v);
+	struct hyp_pcpu *p = hyp_this_pcpu();
+	if (p->guest_serror | p->hcr_va)
+		arch_vcpu_serror_exit(v, p);
 	if (kind == HYP_EXIT_IRQ)
 		gic_handle_irqs();
 	else
 		handle_trap(v, sysreg_read_hsr());
-	struct vcpu *next = sched_exit_path(sched_of(v->pcpu));
-	vcpu_enter_hazards(next);
-	arch_vcpu_serror_enter(next);
+	struct vcpu *next = sched_exit(sched_of(v->pcpu));
+	if (next->hazards & VCPU_HZ_ENTRY)
+		vcpu_enter_hazards(next);
+	if (p->hcr_va != next->arch.serror_pending)
+		arch_vcpu_serror_enter(next, p);
 	return next;
 }
 

@@ -7,12 +7,7 @@
 #include <vcpu/vcpu.h>
 #include <vdev/vdev.h>
 
-static struct sched scheds[CONFIG_MAX_PCPUS];
-
-struct sched *sched_of(unsigned pcpu)
-{
-	return &scheds[pcpu];
-}
+struct sched sched_cpus[CONFIG_MAX_PCPUS];
 
 uint64_t sched_us_to_ticks(uint32_t us)
 {
@@ -21,7 +16,7 @@ uint64_t sched_us_to_ticks(uint32_t us)
 
 void sched_init(unsigned pcpu)
 {
-	struct sched *s = &scheds[pcpu];
+	struct sched *s = &sched_cpus[pcpu];
 	s->current = NULL;
 	s->loaded = NULL;
 	s->slice_end = UINT64_MAX;
@@ -39,7 +34,7 @@ struct vcpu *sched_loaded(const struct sched *s)
 
 void sched_pin(struct vcpu *v)
 {
-	struct sched *s = &scheds[v->pcpu];
+	struct sched *s = &sched_cpus[v->pcpu];
 	if (s->num_pinned < CONFIG_MAX_VCPUS)
 		s->pinned[s->num_pinned++] = v;
 }
@@ -282,11 +277,6 @@ static void handle_requests(struct sched *s)
 
 struct vcpu *sched_exit_path(struct sched *s)
 {
-	/* Fast path: no hazard raised since the last decision, so it still stands and the
-	 * HYP timer is still armed for it. */
-	struct vcpu *cur = s->current;
-	if (!s->pending && cur && cur->state == VCPU_RUNNING)
-		return cur;
 	for (;;) {
 		/* Handling requests may post new ones to this CPU (the last stop of a cell
 		 * restarts it here): they are handled now, not at some later exit. Each round

@@ -4,8 +4,7 @@
 #define VCPU_SCHED_H
 
 #include <microvisor/types.h>
-
-struct vcpu;
+#include <vcpu/vcpu.h> /* struct vcpu, for the inline fast path below */
 
 /* Per-physical-CPU scheduler state. Touched only by its own CPU, except `pending`.
  * Anything that may change which vCPU should run raises a `pending` hazard bit; the exit
@@ -28,7 +27,12 @@ struct sched {
 #define SCHED_PENDING_RESCHED (1u << 0) /* re-evaluate which vCPU runs */
 #define SCHED_PENDING_REQUESTS (1u << 1) /* some pinned vCPU has requests */
 
-struct sched *sched_of(unsigned pcpu);
+extern struct sched sched_cpus[CONFIG_MAX_PCPUS];
+
+static inline struct sched *sched_of(unsigned pcpu)
+{
+	return &sched_cpus[pcpu];
+}
 /* Microseconds in counter ticks, exactly (62.5 MHz counters are not whole ticks per us). */
 uint64_t sched_us_to_ticks(uint32_t us);
 void sched_init(unsigned pcpu);
@@ -56,6 +60,16 @@ void sched_yield(struct sched *s);
  * resume (never NULL).
  */
 struct vcpu *sched_exit_path(struct sched *s);
+
+/* The exit path's fast case, inline: no hazard raised since the last decision, so it
+ * still stands and the HYP timer is still armed for it. */
+static inline struct vcpu *sched_exit(struct sched *s)
+{
+	struct vcpu *cur = s->current;
+	if (!s->pending && cur && cur->state == VCPU_RUNNING)
+		return cur;
+	return sched_exit_path(s);
+}
 
 /* The current vCPU `v` leaves this CPU for good (stop, CPU_OFF): charged for its time. */
 void sched_stop_current(struct sched *s, struct vcpu *v, uint64_t now);

@@ -25,11 +25,12 @@ static inline struct hyp_pcpu *hyp_this_pcpu(void)
 	return (struct hyp_pcpu *)(uintptr_t)p;
 }
 
-/* Guest asynchronous aborts (setup.c): on exit, note one taken in the exit window (or
- * consumed by the guest); on entry, set HCR.VA for the vCPU entered if one waits. */
+/* Guest asynchronous aborts (setup.c): on exit, when p->guest_serror or p->hcr_va is
+ * set, note one taken in the exit window (or consumed by the guest); on entry, when
+ * p->hcr_va differs from the entered vCPU's serror_pending, set or clear HCR.VA. */
 struct vcpu;
-void arch_vcpu_serror_exit(struct vcpu *v);
-void arch_vcpu_serror_enter(const struct vcpu *v);
+void arch_vcpu_serror_exit(struct vcpu *v, struct hyp_pcpu *p);
+void arch_vcpu_serror_enter(const struct vcpu *v, struct hyp_pcpu *p);
 
 /* Called by vectors.S for a data abort taken in HYP mode: returns if it was a guest's
  * asynchronous abort taken in the exit window, else reports and stops. */

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <microvisor/hypercall.h>
+
 /*
  * Saved on every entry to HYP by hyp_vector_trap/hyp_vector_irq (vectors.S), which point
  * SP_hyp at `lr_usr` while a guest runs, so that `push {r0-r12}` lands in r[]:
@@ -17,7 +19,11 @@
  *   offset 60         SPSR_hyp (guest CPSR)
  */
 struct arch_regs {
-	uint32_t r[13];
+	union {
+		uint32_t r[13];
+		struct smccc_args smccc_args;     /* r0-r6 as an SMCCC call's function ID, arguments */
+		struct smccc_result smccc_result; /* r0-r3 as its results */
+	};
 	uint32_t lr_usr;
 	uint32_t pc;
 	uint32_t cpsr;
