@@ -110,7 +110,7 @@ void gic_handle_irqs(void)
 		else if (id == GIC_PPI_MAINTENANCE)
 			vgic_maintenance(sched_loaded(s));
 		else if (id != SGI_RESCHEDULE)
-			log_event("microvisor: unexpected interrupt %u\n", id);
+			log_event("microvisor: unexpected interrupt %u\n", (unsigned)id);
 		sched_hazard_resched(s);
 		mmio_write32(gicc(GICC_DIR), iar);
 	}

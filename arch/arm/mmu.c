@@ -34,7 +34,7 @@ static void *hyp_table_alloc(void)
 static void hyp_map(uint32_t base, uint32_t end, uint64_t attrs)
 {
 	if (end > base && lpae_map(hyp_l1, base, base, end - base, attrs, hyp_table_alloc))
-		panic("HYP stage 1: cannot map %08x..%08x", base, end);
+		panic("HYP stage 1: cannot map %08x..%08x", (unsigned)base, (unsigned)end);
 }
 
 /*

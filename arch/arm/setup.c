@@ -133,7 +133,7 @@ void hyp_main_primary(void)
 	hyp_cpu_init(0);
 	log_printf("\nmicrovisor: %s, entered in %s, counter %u Hz\n", plat.board.name,
 		   entered_secure ? "Secure SVC (switched to Non-secure HYP)" : "HYP",
-		   arch_counter_freq());
+		   (unsigned)arch_counter_freq());
 	gic_init_distributor();
 	uint32_t pcpus = mv_boot();
 	if (pcpus > 1 && !entered_secure)
@@ -150,7 +150,7 @@ void hyp_main_primary(void)
 void hyp_main_secondary(uint32_t cpu)
 {
 	hyp_cpu_init(cpu);
-	log_event("microvisor: cpu%u up\n", cpu);
+	log_event("microvisor: cpu%u up\n", (unsigned)cpu);
 	mv_run(cpu);
 }
 

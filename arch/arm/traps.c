@@ -407,11 +407,12 @@ void hyp_handle_hyp_dabt(const uint32_t *r, uint32_t elr, uint32_t spsr)
 
 void hyp_handle_bad_exception(uint32_t vector, const uint32_t *r, uint32_t elr, uint32_t spsr)
 {
-	log_printf("\nmicrovisor: exception in HYP mode, vector %02x\n", vector);
-	log_printf("  HSR %08x  HDFAR %08x  HIFAR %08x  ELR %08x  SPSR %08x\n", sysreg_read_hsr(),
-		   sysreg_read_hdfar(), sysreg_read_hifar(), elr, spsr);
+	log_printf("\nmicrovisor: exception in HYP mode, vector %02x\n", (unsigned)vector);
+	log_printf("  HSR %08x  HDFAR %08x  HIFAR %08x  ELR %08x  SPSR %08x\n",
+		   (unsigned)sysreg_read_hsr(), (unsigned)sysreg_read_hdfar(),
+		   (unsigned)sysreg_read_hifar(), (unsigned)elr, (unsigned)spsr);
 	for (unsigned i = 0; i < 13; i++)
-		log_printf("  r%u %08x%s", i, r[i], i % 4 == 3 ? "\n" : "");
+		log_printf("  r%u %08x%s", i, (unsigned)r[i], i % 4 == 3 ? "\n" : "");
 	log_printf("\n");
 	panic("exception in HYP mode");
 }

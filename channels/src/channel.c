@@ -41,7 +41,8 @@ void channels_create(const struct mv_boot_header *hdr, uint32_t free_pa)
 		channel_attach(ch, 0);
 		channel_attach(ch, 1);
 		log_printf("channel %s: %s <-> %s, %u bytes at %08x\n", bc[i].name,
-			   ch->ends[0]->boot->name, ch->ends[1]->boot->name, bc[i].size, next - bc[i].size);
+			   ch->ends[0]->boot->name, ch->ends[1]->boot->name, (unsigned)bc[i].size,
+			   (unsigned)(next - bc[i].size));
 	}
 }
 

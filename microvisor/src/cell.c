@@ -47,9 +47,9 @@ void cells_create(const struct mv_boot_header *hdr)
 			v->period = sched_us_to_ticks(bc[i].period_us);
 			sched_pin(v);
 		}
-		log_printf("cell %u %s: %u vCPU, priority %u, %u region(s), image %u bytes\n", i,
-			   bc[i].name, c->num_vcpus, c->boot->priority, c->boot->num_regions,
-			   c->boot->image_size);
+		log_printf("cell %u %s: %u vCPU, priority %u, %u region(s), image %u bytes\n",
+			   (unsigned)i, bc[i].name, (unsigned)c->num_vcpus, (unsigned)c->boot->priority,
+			   (unsigned)c->boot->num_regions, (unsigned)c->boot->image_size);
 	}
 	num_cells = hdr->num_cells;
 }
@@ -154,7 +154,8 @@ void cell_vcpu_stopped(struct cell *c)
 	vdev_provider_stopped(c);
 	if (c->restart_after_stop) {
 		c->reset_count++;
-		log_event("cell %s: restarting (reset %u)\n", c->boot->name, c->reset_count);
+		log_event("cell %s: restarting (reset %u)\n", c->boot->name,
+			  (unsigned)c->reset_count);
 		atomic_add_return(&cells_running, (uint32_t)-1);
 		cell_start(c);
 		return;
@@ -192,6 +193,6 @@ void cell_report_fault(struct cell *c, const char *what, uint32_t addr, uint32_t
 	static uint32_t reported[CONFIG_MAX_CELLS];
 	uint32_t n = reported[c->id]++;
 	if (n < 8 || (n & 1023u) == 0)
-		log_event("cell %s: %s at %08x (pc %08x), fault #%u\n", c->boot->name, what, addr, pc,
-			   n + 1);
+		log_event("cell %s: %s at %08x (pc %08x), fault #%u\n", c->boot->name, what,
+			  (unsigned)addr, (unsigned)pc, (unsigned)(n + 1));
 }

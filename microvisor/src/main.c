@@ -21,7 +21,7 @@ uint32_t mv_boot(void)
 	if (err)
 		panic("boot table: %s", err);
 	log_printf("microvisor: boot table v%u, %u cell(s), %u CPU(s), %u bytes\n", h->version,
-		   h->num_cells, h->num_pcpus, h->total_size);
+		   (unsigned)h->num_cells, (unsigned)h->num_pcpus, (unsigned)h->total_size);
 	for (unsigned cpu = 0; cpu < CONFIG_MAX_PCPUS; cpu++)
 		sched_init(cpu);
 	cells_create(h);

@@ -23,7 +23,7 @@ void vdevs_create(const struct mv_boot_header *hdr)
 			panic("cell %s: provides more than %u vdevs", vd->provider->boot->name, CELL_MAX_VDEVS);
 		vd->provider->vdevs[vd->provider->num_vdevs++] = vd;
 		log_printf("vdev %s: %s -> %s at %08x\n", bv[i].name, vd->consumer->boot->name,
-			   vd->provider->boot->name, bv[i].ipa);
+			   vd->provider->boot->name, (unsigned)bv[i].ipa);
 	}
 	num_vdevs = hdr->num_vdevs;
 }

@@ -23,9 +23,10 @@ static inline struct ipa ipa_init(uint32_t bits) { return (struct ipa){ bits }; 
 
 #define MV_MUST_CHECK __attribute__((warn_unused_result))
 #define MV_NORETURN __attribute__((noreturn))
-/* No format attribute: arm-none-eabi makes uint32_t a long, which would need casts at
- * every call, while our printf reads int and long alike (both 32 bits on ARM). */
-#define MV_PRINTF(f, a)
+/* printf-style checking of log_printf() and friends (log.h lists the conversions). gcc for
+ * arm-none-eabi makes uint32_t an unsigned long, clang and the host an unsigned int: pass a
+ * uint32_t to %u or %x as (unsigned)v, which is right for all three. */
+#define MV_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define MV_ALIGNED(n) __attribute__((aligned(n)))
 #define MV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
