@@ -469,7 +469,7 @@ static void tell_victim(void)
 	if (mv_ring_init_channel(&victim_tx, &victim_rx, (void *)(uintptr_t)self.channel.r1,
 				 self.channel.r2, MV_CHANNEL_INFO_END(self.channel.r3)) != 0 ||
 	    mv_ring_write(&victim_tx, done, sizeof(done) - 1) != 0) {
-		CHECK(!"the victim's channel works");
+		CHECK(false && "the victim's channel works");
 		return;
 	}
 	CHECK(mv_call3(MV_CALL_CHANNEL_NOTIFY, 0, 0, 0) == MV_OK);
