@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The fuzzing cells of tests/hostile (included by cells/CMakeLists.txt); their options come
-# from cmake/hostile.cmake.
+# from cmake/config.cmake.
 set(FUZZ_DEFS FUZZ_SEED=${MV_FUZZ_SEED}ull FUZZ_TRACE_FROM=${MV_FUZZ_TRACE_FROM}u)
 mv_add_cell(hostile_fuzz_hvc hostile/fuzz_hvc.c hostile/fuzz_call.S)
 target_compile_definitions(hostile_fuzz_hvc.elf PRIVATE ${FUZZ_DEFS} FUZZ_HVC_CALLS=${MV_FUZZ_HVC_CALLS}u)

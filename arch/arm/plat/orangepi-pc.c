@@ -2,6 +2,7 @@
 /* Board data: Xunlong Orange Pi PC / Plus (Allwinner H3: 4x Cortex-A7, GIC-400, 16550
  * UARTs; H3 datasheet memory map), QEMU `orangepi-pc`. Booted by U-Boot from an SD card;
  * U-Boot's resident PSCI (SMC conduit) starts the CPUs and powers off. */
+/* MV_LOAD_ADDR 0x40010000: link and load address (U-Boot's bootm of tools/mkboot's FIT) */
 #include <arch/plat.h>
 
 const struct plat plat = {

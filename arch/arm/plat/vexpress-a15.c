@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Board data: ARM Versatile Express with the CoreTile Express A15x2 (QEMU vexpress-a15). */
+/* MV_LOAD_ADDR 0x80010000: link and load address (QEMU's -kernel: RAM base + 64 KiB) */
 #include <arch/cpu.h>
 #include <arch/plat.h>
 #include <mv/gicv2.h>

@@ -2,6 +2,7 @@
 /* Board data: QEMU `virt` with virtualization=on and a Cortex-A15 (hw/arm/virt.c memory
  * map), booted by U-Boot (Debian's u-boot-qemu, qemu_arm). QEMU's built-in PSCI (SMC
  * conduit) starts the CPUs and powers off. */
+/* MV_LOAD_ADDR 0x80010000: link and load address (U-Boot's bootm of tools/mkboot's FIT) */
 #include <arch/plat.h>
 
 /* No system or reset controller to reserve: QEMU's PSCI firmware powers off and resets. */
