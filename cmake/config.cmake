@@ -5,7 +5,7 @@
 # (MV_ARM_CONFIG_ARGS), so that the microvisor and the unit tests see the same values.
 
 # What the host build builds.
-option(MV_UNIT_ONLY "Host tools and unit tests only: no ARM build, images, QEMU or Linux" OFF)
+option(MV_UNIT_ONLY "Host tools, unit and lint tests only: no ARM build, images, QEMU or Linux" OFF)
 
 # The ARM build. A board is one data file, arch/arm/plat/<board>.c: the boards are those
 # files, and each names its link and load address in a line of its own,

@@ -17,14 +17,41 @@ void __aeabi_memclr(void *dst, size_t n);
 void __aeabi_memclr4(void *dst, size_t n);
 void __aeabi_memclr8(void *dst, size_t n);
 
-/* The 4 and 8 variants only promise an aligned dst (and src): plain memcpy/memset do. */
-void __aeabi_memcpy(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
-void __aeabi_memcpy4(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
-void __aeabi_memcpy8(void *dst, const void *src, size_t n) { memcpy(dst, src, n); }
+/* The 4 and 8 variants promise aligned pointers, which plain memcpy and memset do not need. */
+void __aeabi_memcpy(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+}
+void __aeabi_memcpy4(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+}
+void __aeabi_memcpy8(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+}
 /* Note the RTABI's argument order: size before value. */
-void __aeabi_memset(void *dst, size_t n, int c) { memset(dst, c, n); }
-void __aeabi_memset4(void *dst, size_t n, int c) { memset(dst, c, n); }
-void __aeabi_memset8(void *dst, size_t n, int c) { memset(dst, c, n); }
-void __aeabi_memclr(void *dst, size_t n) { memset(dst, 0, n); }
-void __aeabi_memclr4(void *dst, size_t n) { memset(dst, 0, n); }
-void __aeabi_memclr8(void *dst, size_t n) { memset(dst, 0, n); }
+void __aeabi_memset(void *dst, size_t n, int c)
+{
+	memset(dst, c, n);
+}
+void __aeabi_memset4(void *dst, size_t n, int c)
+{
+	memset(dst, c, n);
+}
+void __aeabi_memset8(void *dst, size_t n, int c)
+{
+	memset(dst, c, n);
+}
+void __aeabi_memclr(void *dst, size_t n)
+{
+	memset(dst, 0, n);
+}
+void __aeabi_memclr4(void *dst, size_t n)
+{
+	memset(dst, 0, n);
+}
+void __aeabi_memclr8(void *dst, size_t n)
+{
+	memset(dst, 0, n);
+}
