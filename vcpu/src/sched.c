@@ -219,7 +219,7 @@ void sched_yield(struct sched *s)
 static struct vcpu *pick(struct sched *s, uint64_t now)
 {
 	struct vcpu *cur = s->current;
-	int best = highest_ready(s);
+	int best;
 	if (cur && cur->state != VCPU_RUNNING)
 		cur = s->current = NULL;
 	if (cur) {

@@ -37,7 +37,7 @@ static struct vdev *vdev_at(const struct cell *c, uint32_t ipa)
 }
 
 /* Unlinks `v` from the queue; the caller holds the lock. */
-static bool unqueue(struct vdev *vd, struct vcpu *v)
+static bool unqueue(struct vdev *vd, const struct vcpu *v)
 {
 	struct vcpu *prev = NULL;
 	for (struct vcpu *q = vd->queue_head; q; prev = q, q = q->vdev_req.next) {
