@@ -6,6 +6,7 @@
 
 # What the host build builds.
 option(MV_UNIT_ONLY "Host tools, unit and lint tests only: no ARM build, images, QEMU or Linux" OFF)
+option(MV_UNIT_COVERAGE "Build the microvisor's unit tests with gcov instrumentation" ON)
 
 # The ARM build. A board is one data file, arch/arm/plat/<board>.c: the boards are those
 # files, and each names its link and load address in a line of its own,
