@@ -312,9 +312,11 @@ static void test_hypercall_arguments(void)
 /* The formatter of log_printf: the conversions the microvisor uses. */
 static void test_log_format(void)
 {
+	/* A NULL %s prints nothing; gcc's format check refuses one it can see (volatile). */
+	const char *volatile none = NULL;
 	log_printf("fmt: %d %d %u %x %08x %lu %llu %llx %c %s %s %% %p\n", -42, 7, 4000000000u,
-		   0xbeefu, 0x12u, 5ul, 18446744073709551615ull, 0x123456789ull, 'z', "str",
-		   (const char *)0, (void *)0x1000);
+		   0xbeefu, 0x12u, 5ul, 18446744073709551615ull, 0x123456789ull, 'z', "str", none,
+		   (void *)0x1000);
 	log_event("event %u\n", 1u); /* quiet by now: prints nothing */
 }
 
