@@ -38,16 +38,16 @@
 #define HSR_DABT_S1PTW (1u << 7) /* the fault was on a stage-1 table walk */
 /* Fault status (DFSC/IFSC, long-descriptor format: B3.13.6, table B3-23). Only a
  * translation fault (0b0001LL) has an IPA in HPFAR that names an emulated device. */
-#define HSR_FSC(hsr) ((hsr) & 0x3fu)
-#define FSC_IS_TRANSLATION(fsc) (((fsc) & 0x3cu) == 0x04u)
+static inline bool hsr_translation_fault(uint32_t hsr) { return (hsr & 0x3cu) == 0x04u; }
 
 /* ISS of a trapped MCR/MRC (B3.13.6): Opc2[19:17] Opc1[16:14] CRn[13:10] Rt[8:5] CRm[4:1] Dir[0]. */
-#define CP15_ISS_KEY(hsr) ((hsr) & 0x000ffc1eu) /* Opc2, Opc1, CRn, CRm */
+/* Opc2, Opc1, CRn, CRm of a trapped MCR/MRC. */
+static inline uint32_t cp15_iss_key(uint32_t hsr) { return hsr & 0x000ffc1eu; }
 #define CP15_KEY(opc1, crn, crm, opc2) \
 	(((uint32_t)(opc2) << 17) | ((uint32_t)(opc1) << 14) | ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
 #define CP15_RT(hsr) (((hsr) >> 5) & 0xfu)
 #define CP_RT2(hsr) (((hsr) >> 10) & 0xfu) /* MCRR/MRRC second register */
-#define CP15_READ(hsr) ((hsr) & 1u)
+static inline bool cp15_read(uint32_t hsr) { return hsr & 1u; }
 
 /* ITSTATE of a Thumb IT block: IT[7:2] in CPSR[15:10], IT[1:0] in CPSR[26:25] (A2.5.2). */
 static uint32_t itstate(uint32_t cpsr)
@@ -125,7 +125,7 @@ static void mrc_result(struct vcpu *v, uint32_t rt, uint32_t val)
  */
 static void handle_raz_wi(struct vcpu *v, uint32_t hsr)
 {
-	if (CP15_READ(hsr))
+	if (cp15_read(hsr))
 		mrc_result(v, CP15_RT(hsr), 0);
 	skip_instruction(v, hsr);
 }
@@ -133,7 +133,7 @@ static void handle_raz_wi(struct vcpu *v, uint32_t hsr)
 /* MRRC from CP14 (DBGDRAR, DBGDSAR): no debug ROM, both registers read as zero. */
 static void handle_raz_64(struct vcpu *v, uint32_t hsr)
 {
-	if (CP15_READ(hsr)) {
+	if (cp15_read(hsr)) {
 		guest_reg_write(v, CP15_RT(hsr), 0);
 		guest_reg_write(v, CP_RT2(hsr), 0);
 	}
@@ -151,11 +151,11 @@ static void handle_cp15(struct vcpu *v, uint32_t hsr)
 		handle_raz_wi(v, hsr);
 		return;
 	}
-	if (CP15_ISS_KEY(hsr) != CP15_KEY(0, 1, 0, 1)) {
+	if (cp15_iss_key(hsr) != CP15_KEY(0, 1, 0, 1)) {
 		inject_undef(v, hsr);
 		return;
 	}
-	if (CP15_READ(hsr))
+	if (cp15_read(hsr))
 		mrc_result(v, CP15_RT(hsr), sysreg_read_actlr());
 	skip_instruction(v, hsr);
 }
@@ -303,7 +303,7 @@ static void handle_stage2_abort(struct vcpu *v, uint32_t hsr, bool data)
 	uint32_t ipa = (sysreg_read_hpfar() << 8) | (far & 0xfffu); /* HPFAR[31:4] = IPA[39:12] */
 	/* HPFAR is valid and names a device window only for a stage-2 translation fault of
 	 * the access itself; permission faults and stage-1 walks abort in the guest. */
-	bool emulable = FSC_IS_TRANSLATION(HSR_FSC(hsr)) && !(hsr & HSR_DABT_S1PTW);
+	bool emulable = hsr_translation_fault(hsr) && !(hsr & HSR_DABT_S1PTW);
 	if (data && emulable && handle_mmio(v, hsr, ipa))
 		return;
 	cell_report_fault(v->cell, data ? "stage-2 data abort" : "stage-2 prefetch abort", ipa,

@@ -99,6 +99,7 @@
 #define MV_CALL_COUNT 10u /* function numbers 0..MV_CALL_COUNT-1 are defined */
 
 /* MV_CALL_CHANNEL_INFO r3. */
+/* clang-format off: it would write (r3)&0x3ffu */
 #define MV_CHANNEL_INFO_VIRQ(r3) ((r3) & 0x3ffu)
 #define MV_CHANNEL_INFO_PEER(r3) (((r3) >> 16) & 0xffu)
 #define MV_CELL_NAME_MAX 32u /* including the NUL */
@@ -110,6 +111,7 @@
 #define MV_VDEV_ACCESS_WRITE(r2) (((r2) >> 31) & 1u)
 #define MV_VDEV_ACCESS(offset, size, write) \
 	(((offset) & 0xfffffu) | (((size) & 0x7u) << 24) | ((write) ? 0x80000000u : 0u))
+/* clang-format on */
 
 /* Standard hypervisor-UID call of the vendor range (SMCCC 2.5 section 6.2). */
 #define MV_CALL_VENDOR_HYP_UID 0x8600FF01u
