@@ -29,10 +29,9 @@ set(CONFIG_VDEV_TIMEOUT_US 100000 CACHE STRING
   "A vdev access its provider has not completed after this long aborts (microseconds)")
 set(CONFIG_CELL_LOAD_CHUNK 16384 CACHE STRING
   "Bytes of a cell image copied per scheduling step of a (re)start: the longest HYP run it adds")
-option(CONFIG_DEBUG_CHECKS "assert() checks microvisor invariants" ON)
 set(MV_CONFIG_VALUES CONFIG_MAX_PCPUS CONFIG_MAX_CELLS CONFIG_MAX_VCPUS CONFIG_STAGE2_POOL_PAGES
   CONFIG_VDEV_TIMEOUT_US CONFIG_CELL_LOAD_CHUNK)
-set(MV_CONFIG_BOOLS CONFIG_DEBUG_CHECKS)
+set(MV_CONFIG_BOOLS) # on/off options (option()), generated as 0 or 1: none today
 
 # The adversarial test layer (tests/hostile): compiled into the fuzzing cells
 # (cells/hostile/fuzz.cmake) and matched in the tests' expected lines.
