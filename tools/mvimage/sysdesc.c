@@ -574,8 +574,15 @@ static void parse_device_compat(struct parser *p, int node, struct sysdesc_cell 
 	const char *v = fdt_getprop(p->fdt, node, prop, &len);
 	uint32_t n = 0;
 
-	if (!v)
+	if (!v) {
+		/* The console cell finds the UART it owns in its device tree (docs/console.md),
+		 * and without one it could not even say that it has none. */
+		if (num_devices && strcmp(c->name, MV_CONSOLE_CELL) == 0)
+			diag_error(p->d, c->path, prop,
+				   "missing: the console cell must say which UART its devices"
+				   " are (\"arm,pl011\", \"snps,dw-apb-uart\")");
 		return;
+	}
 	if (len <= 0 || v[len - 1] != '\0') {
 		diag_error(p->d, c->path, prop, "not a list of strings");
 		return;
