@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The console cell (docs/console.md): owns the physical PL011 by pass-through, prints each
- * client cell's output line by line as "[<client>] <line>", routes typed input to one
- * client at a time, and powers itself off once every client has stopped. */
+/* The console cell (docs/console.md): owns the physical UART by pass-through (a PL011 or a
+ * 16550, as its device tree says), prints each client cell's output line by line as
+ * "[<client>] <line>", routes typed input to one client at a time, and powers itself off
+ * once every client has stopped. */
 #include <cell/console.h>
+#include <cell/dtb.h>
 #include <cell/runtime.h>
 #include <mv/ring.h>
 
-#include "pl011.h"
+#include "uart.h"
 
-/* The vexpress UART0, passed through at its physical address with its interrupt
- * (systems/test-console.dts). */
-#define UART_BASE 0x1c090000u
-#define UART_IRQ 37u /* SPI 5 */
 #define VTIMER_IRQ 27u
 
 #define MAX_CLIENTS 16u
@@ -82,7 +80,7 @@ static void say_end(struct say *s)
 {
 	s->buf[s->len++] = '\r';
 	s->buf[s->len++] = '\n';
-	pl011_write(UART_BASE, s->buf, s->len);
+	uart_write(s->buf, s->len);
 	s->len = 0;
 }
 
@@ -268,20 +266,13 @@ static bool route_input(void)
 	return any;
 }
 
-static void on_uart(uint32_t id, uint32_t source)
+/* A typed byte, in the UART's interrupt handler. A full buffer drops the newest bytes: the
+ * main loop runs before the handler can fill it unless the console is starved. */
+static void on_rx(uint8_t b)
 {
-	int b;
-
-	(void)id;
-	(void)source;
-	pl011_rx_ack(UART_BASE);
-	while ((b = pl011_getc(UART_BASE)) >= 0) {
-		/* A full buffer drops the newest bytes: the main loop runs before this
-		 * handler can fill it unless the console is starved. */
-		if (rx_head - rx_tail < RX_BUF) {
-			rx_buf[rx_head % RX_BUF] = (uint8_t)b;
-			rx_head++;
-		}
+	if (rx_head - rx_tail < RX_BUF) {
+		rx_buf[rx_head % RX_BUF] = b;
+		rx_head++;
 	}
 }
 
@@ -389,7 +380,7 @@ static __attribute__((noreturn)) void shut_down(void)
 			client_flush_line(&clients[i]);
 	}
 	say3("console: every client has stopped, stopping", "", "");
-	pl011_flush(UART_BASE);
+	uart_flush();
 	mv_system_off();
 }
 
@@ -436,14 +427,17 @@ static __attribute__((noreturn)) void serve(void)
 	}
 }
 
+/* Without a UART it can drive there is nowhere to print, not even why: the microvisor
+ * prints nothing for cells once a console cell exists. mvimage makes a console cell with
+ * devices describe them, so this is a tree without a known UART in it. */
 int main(void)
 {
+	if (!uart_probe(cell_device_tree()))
+		mv_system_off();
 	gic_init();
-	pl011_init(UART_BASE);
+	uart_start(on_rx);
+	irqs_on();
 	discover_clients();
 	irq_enable(VTIMER_IRQ, on_vtimer, 0x80);
-	irq_enable(UART_IRQ, on_uart, 0x80);
-	pl011_rx_irq_enable(UART_BASE);
-	irqs_on();
 	serve();
 }

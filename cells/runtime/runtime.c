@@ -2,6 +2,25 @@
 /* Cell runtime: hypercall wrappers, printf, virtual timer, faults, CPU_ON, tests; the
  * console itself is console.c. */
 #include <cell/runtime.h>
+#include <cell/dtb.h>
+
+/* A generated tree is at most 64 KiB (tools/mvimage/linuxdt.c); this only bounds reads. */
+#define DEVICE_TREE_MAX (1u << 20)
+
+static uintptr_t boot_dtb;
+
+void cell_boot_args(uint32_t r1, uint32_t r2)
+{
+	if (r1 == 0xffffffffu)
+		boot_dtb = r2;
+}
+
+const void *cell_device_tree(void)
+{
+	const void *fdt = (const void *)boot_dtb;
+
+	return boot_dtb && dtb_valid(fdt, DEVICE_TREE_MAX) ? fdt : NULL;
+}
 
 uint32_t mv_cell_info(uint32_t item)
 {

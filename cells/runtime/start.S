@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Cell start-up: vectors, per-mode stacks, BSS, main(), then PSCI SYSTEM_OFF. Secondary
+/* Cell start-up: vectors, per-mode stacks, BSS, the boot registers kept (cell_boot_args), main(),
+ * then PSCI SYSTEM_OFF. Secondary
  * vCPUs enter at cell_secondary_entry with r0 = their vCPU index (CPU_ON context). */
 #define STACK_SIZE 8192
 #define MODE_SVC 0x13
@@ -24,6 +25,8 @@ cell_vectors:
 	b	.				@ 0x1c FIQ
 
 reset:
+	mov	r4, r1				@ r1 = 0xffffffff, r2 = its IPA: a device tree
+	mov	r5, r2				@ (docs/system-description.md)
 	mov	r0, #0
 	bl	setup_modes
 	ldr	r0, =__bss_start
@@ -32,6 +35,9 @@ reset:
 1:	cmp	r0, r1
 	strlo	r2, [r0], #4
 	blo	1b
+	mov	r0, r4
+	mov	r1, r5
+	bl	cell_boot_args
 	bl	main
 	bl	mv_system_off
 

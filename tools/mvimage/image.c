@@ -30,7 +30,7 @@ struct layout {
 	uint32_t total_size;
 };
 
-/* The generated device trees of the Linux cells and where each goes in its cell. */
+/* The generated device trees of the cells that get one, and where each goes in its cell. */
 struct dtbs {
 	struct image_blob blob[MV_BOOT_MAX_CELLS];
 	uint32_t ipa[MV_BOOT_MAX_CELLS];
@@ -448,14 +448,15 @@ static void dtbs_free(struct dtbs *dt)
 		image_blob_free(&dt->blob[i]);
 }
 
-/* The device tree of each Linux cell, and where it goes. Returns the number of errors. */
+/* The device tree of each cell that gets one (a Linux cell, or one with described devices),
+ * and where it goes. Returns the number of errors. */
 static unsigned int build_dtbs(const struct sysdesc *sd, const struct image_set *set,
 			       struct dtbs *dt, struct diag *d)
 {
 	unsigned int errors = 0;
 
 	for (uint32_t i = 0; i < sd->num_cells; i++) {
-		if (sd->cells[i].os != SYSDESC_OS_LINUX)
+		if (!sysdesc_cell_has_dt(&sd->cells[i]))
 			continue;
 		if (linuxdt_build(sd, i, &dt->blob[i], d) != 0) {
 			errors++;

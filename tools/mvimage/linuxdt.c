@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The device tree of a Linux cell (docs/linux.md), written with libfdt's sequential-write
- * API: memory, vCPUs started by PSCI over HVC, the GIC and the arch timer at the
- * addresses every cell sees, /chosen, and one node per channel for the pv-linux drivers. */
+/* The device tree of a Linux cell (docs/linux.md), or of any cell whose pass-through devices
+ * are described (`devices-compatible`, docs/system-description.md), written with libfdt's
+ * sequential-write API: memory, vCPUs started by PSCI over HVC, the GIC and the arch timer
+ * at the addresses every cell sees, /chosen, one node per described device, and one node per
+ * channel for the pv-linux drivers. */
 #include "linuxdt.h"
 
 #include <inttypes.h>
@@ -15,6 +17,7 @@
 #define GIC_PPI 1u
 #define GIC_SPI 0u
 #define IRQ_EDGE_RISING 1u
+#define IRQ_LEVEL_HIGH 4u
 #define IRQ_LEVEL_LOW 8u
 #define GIC_PHANDLE 1u
 
@@ -211,6 +214,35 @@ static void write_channels(struct dtw *w, const struct sysdesc *sd, uint32_t cel
 	w_end(w);
 }
 
+/*
+ * One node per `devices` region of the cell, in description order: the compatible string
+ * the description gives it, `reg` = <ipa size>, and the cell's `interrupts` entry of the
+ * same index, if there is one, as a level-high SPI (what the SoC peripherals a cell is
+ * given raise).
+ */
+static void write_devices(struct dtw *w, const struct sysdesc *sd, uint32_t cell)
+{
+	const struct sysdesc_cell *c = &sd->cells[cell];
+	const struct sysdesc_region *r = &sd->regions[c->first_region + c->num_ram];
+
+	for (uint32_t i = 0; i < c->num_device_compat; i++) {
+		uint32_t reg[2] = { r[i].ipa, r[i].size };
+		uint32_t pirq = sysdesc_cell_irq(sd, cell, i);
+		char name[32];
+
+		snprintf(name, sizeof(name), "device@%" PRIx32, r[i].ipa);
+		w_begin(w, name);
+		w_string(w, "compatible", c->device_compat[i]);
+		w_cells(w, "reg", reg, 2);
+		if (pirq) {
+			uint32_t irq[3] = { GIC_SPI, pirq - MV_BOOT_FIRST_SPI, IRQ_LEVEL_HIGH };
+
+			w_cells(w, "interrupts", irq, 3);
+		}
+		w_end(w);
+	}
+}
+
 int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *out,
 		  struct diag *d)
 {
@@ -221,7 +253,7 @@ int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *ou
 	out->data = NULL;
 	out->size = 0;
 	if (!w.fdt) {
-		diag_error(d, c->path, "os", "out of memory for the device tree");
+		diag_error(d, c->path, DIAG_NO_PROPERTY, "out of memory for the device tree");
 		return -1;
 	}
 	w_check(&w, fdt_create(w.fdt, DT_MAX));
@@ -229,23 +261,29 @@ int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *ou
 	w_begin(&w, "");
 	w_u32(&w, "#address-cells", 1);
 	w_u32(&w, "#size-cells", 1);
-	w_strings(&w, "compatible", "mv,linux-cell", "linux,dummy-virt");
+	if (c->os == SYSDESC_OS_LINUX)
+		w_strings(&w, "compatible", "mv,linux-cell", "linux,dummy-virt");
+	else
+		w_string(&w, "compatible", "mv,cell");
 	snprintf(model, sizeof(model), "microvisor cell %s", c->name);
 	w_string(&w, "model", model);
 	w_u32(&w, "interrupt-parent", GIC_PHANDLE);
 
 	w_begin(&w, "chosen");
-	w_string(&w, "bootargs", c->bootargs);
+	if (c->os == SYSDESC_OS_LINUX)
+		w_string(&w, "bootargs", c->bootargs);
 	w_string(&w, "mv,cell-name", c->name);
 	w_end(&w);
 	write_memory(&w, sd, c);
 	write_cpus(&w, c);
 	write_gic_timer(&w, c);
+	write_devices(&w, sd, cell);
 	write_channels(&w, sd, cell);
 	w_end(&w);
 	w_check(&w, fdt_finish(w.fdt));
 	if (w.err) {
-		diag_error(d, c->path, "os", "cannot build the device tree: %s",
+		diag_error(d, c->path, c->os == SYSDESC_OS_LINUX ? "os" : "devices-compatible",
+			   "cannot build the device tree: %s",
 			   fdt_strerror(w.err));
 		free(w.fdt);
 		return -1;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The device tree of a Linux cell, generated from the system description (docs/linux.md). */
+/* The device tree of a Linux cell (docs/linux.md) or of a cell with described devices
+ * (`devices-compatible`), generated from the system description. */
 #ifndef MVIMAGE_LINUXDT_H
 #define MVIMAGE_LINUXDT_H
 
@@ -20,7 +21,7 @@
 #define LINUXDT_LOWMEM 0x08000000u
 
 /*
- * Build the flattened device tree of Linux cell `cell` into `out` (malloc'd; the caller
+ * Build the flattened device tree of cell `cell` (sysdesc_cell_has_dt()) into `out` (malloc'd; the caller
  * frees it). Returns 0, or -1 after reporting through `d`.
  */
 int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *out,

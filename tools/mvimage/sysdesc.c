@@ -40,7 +40,8 @@ static const char *const microvisor_props[] = { "memory", "cpus", NULL };
 static const char *const no_props[] = { NULL };
 static const char *const cell_props[] = {
 	"image", "memory", "devices", "load-address", "entry", "vcpus", "cpus", "priority",
-	"time-slice-us", "budget-us", "period-us", "interrupts", "os", "bootargs", NULL,
+	"time-slice-us", "budget-us", "period-us", "interrupts", "os", "bootargs",
+	"devices-compatible", NULL,
 };
 static const char *const channel_props[] = { "ends", "ipa", "interrupts", "size", "type",
 					     NULL };
@@ -560,6 +561,74 @@ static void parse_os(struct parser *p, int node, struct sysdesc_cell *c)
 		memcpy(c->bootargs, args, strlen(args) + 1);
 }
 
+/*
+ * `devices-compatible`: a string list, one device-tree compatible string per `devices`
+ * region, which the cell's generated device tree gives the region's node
+ * (docs/system-description.md).
+ */
+static void parse_device_compat(struct parser *p, int node, struct sysdesc_cell *c,
+				uint32_t num_devices)
+{
+	const char *prop = "devices-compatible";
+	int len;
+	const char *v = fdt_getprop(p->fdt, node, prop, &len);
+	uint32_t n = 0;
+
+	if (!v) {
+		/* The console cell finds the UART it owns in its device tree (docs/console.md),
+		 * and without one it could not even say that it has none. */
+		if (num_devices && strcmp(c->name, MV_CONSOLE_CELL) == 0)
+			diag_error(p->d, c->path, prop,
+				   "missing: the console cell must say which UART its devices"
+				   " are (\"arm,pl011\", \"snps,dw-apb-uart\")");
+		return;
+	}
+	if (len <= 0 || v[len - 1] != '\0') {
+		diag_error(p->d, c->path, prop, "not a list of strings");
+		return;
+	}
+	for (const char *s = v; s < v + len; s += strlen(s) + 1)
+		n++;
+	if (n != num_devices) {
+		diag_error(p->d, c->path, prop,
+			   "%" PRIu32 " strings for %" PRIu32 " `devices` regions; give one"
+			   " compatible string per region",
+			   n, num_devices);
+		return;
+	}
+	if (n > SYSDESC_MAX_DEVICE_COMPAT) {
+		diag_error(p->d, c->path, prop, "more than %u devices described",
+			   SYSDESC_MAX_DEVICE_COMPAT);
+		return;
+	}
+	n = 0;
+	for (const char *s = v; s < v + len; s += strlen(s) + 1, n++) {
+		if (!*s || strlen(s) >= SYSDESC_COMPAT_MAX) {
+			if (*s)
+				diag_error(p->d, c->path, prop,
+					   "entry %" PRIu32 ": longer than %u characters", n,
+					   SYSDESC_COMPAT_MAX - 1u);
+			else
+				diag_error(p->d, c->path, prop, "entry %" PRIu32 ": empty string",
+					   n);
+			return;
+		}
+	}
+	n = 0;
+	for (const char *s = v; s < v + len; s += strlen(s) + 1, n++)
+		memcpy(c->device_compat[n], s, strlen(s) + 1);
+	c->num_device_compat = n;
+}
+
+uint32_t sysdesc_cell_irq(const struct sysdesc *sd, uint32_t cell, uint32_t index)
+{
+	for (uint32_t i = 0; i < sd->num_irqs; i++) {
+		if (sd->irqs[i].cell == cell && sd->irqs[i].index == index)
+			return sd->irqs[i].pirq;
+	}
+	return 0;
+}
+
 /* The cell's pass-through SPIs join the system's table, keeping description order. */
 static void parse_interrupts(struct parser *p, int node, uint32_t idx,
 			     const struct sysdesc_cell *c, bool store)
@@ -613,6 +682,7 @@ static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_
 	parse_load_entry(p, node, c, &cr);
 	parse_schedule(p, node, c);
 	parse_os(p, node, c);
+	parse_device_compat(p, node, c, cr.num - cr.num_ram);
 	parse_interrupts(p, node, idx, c, store);
 	if (store)
 		store_regions(p, c, &cr);

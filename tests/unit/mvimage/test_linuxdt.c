@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Runs mvimage on linux.dts and decodes the device tree of each Linux cell with libfdt. */
+/* Runs mvimage on linux.dts and decodes the device tree of each Linux cell, and of the plain
+ * cell whose devices it describes, with libfdt. */
 #include <errno.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -178,6 +179,31 @@ static void check_lx2(const void *fdt)
 	CHECK(fdt_path_offset(fdt, "/hypervisor/channel@70000000") < 0);
 }
 
+/* A plain cell with `devices-compatible`: the same tree without bootargs, and its devices,
+ * the interrupt of the same index with each (the second has none). */
+static void check_console(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	int uart0 = fdt_path_offset(fdt, "/device@1c090000");
+	int uart1 = fdt_path_offset(fdt, "/device@1c0a0000");
+
+	check_common(fdt, 1);
+	CHECK(PROP_STR(fdt, 0, "compatible", "mv,cell"));
+	CHECK(PROP_STR(fdt, chosen, "mv,cell-name", "console"));
+	CHECK(!fdt_getprop(fdt, chosen, "bootargs", NULL));
+	CHECK(uart0 >= 0 && PROP_STR(fdt, uart0, "compatible", "arm,pl011"));
+	CHECK_EQ(prop_u32(fdt, uart0, "reg", 0), 0x1c090000u);
+	CHECK_EQ(prop_u32(fdt, uart0, "reg", 1), 0x1000u);
+	CHECK_EQ(prop_u32(fdt, uart0, "interrupts", 0), 0); /* SPI */
+	CHECK_EQ(prop_u32(fdt, uart0, "interrupts", 1), 37u - 32u);
+	CHECK_EQ(prop_u32(fdt, uart0, "interrupts", 2), 4); /* level high */
+	CHECK(uart1 >= 0 && PROP_STR(fdt, uart1, "compatible", "snps,dw-apb-uart"));
+	CHECK_EQ(prop_u32(fdt, uart1, "reg", 0), 0x1c0a0000u);
+	CHECK(uart1 >= 0 && !fdt_getprop(fdt, uart1, "interrupts", NULL));
+	check_channel(fdt, 0x10000000u, "mv,channel-console", 0x2000, 40, 0, 0, "lx",
+		      "console-lx");
+}
+
 /* The cell's device tree out of the payload, checked; NULL if it has none. */
 static const void *cell_dtb(const uint8_t *payload, size_t payload_size,
 			    const struct mv_boot_cell *c)
@@ -259,7 +285,7 @@ static void test_many_regions(const char *mvimage, const char *dtc, const char *
 int main(int argc, char **argv)
 {
 	struct mv_boot_header h;
-	struct mv_boot_cell c[3];
+	struct mv_boot_cell c[4];
 	char out[4096];
 	uint8_t *img;
 	size_t size;
@@ -279,20 +305,26 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	memcpy(&h, img + PAYLOAD_AT, sizeof(h));
-	CHECK_EQ(h.num_cells, 3);
+	CHECK_EQ(h.num_cells, 4);
 	CHECK_EQ(mv_boot_sum(img + PAYLOAD_AT, h.total_size), 0);
 	memcpy(c, img + PAYLOAD_AT + h.cells_offset, sizeof(c));
 
 	/* The plain cell has no tree; the two kernels share one copy of the image. */
-	CHECK_EQ(c[0].dtb_size, 0);
-	CHECK_EQ(c[0].dtb_offset, 0);
-	CHECK_EQ(c[0].dtb_ipa, 0);
+	CHECK_EQ(c[3].dtb_size, 0);
+	CHECK_EQ(c[3].dtb_offset, 0);
+	CHECK_EQ(c[3].dtb_ipa, 0);
 	CHECK_EQ(c[1].image_offset, c[2].image_offset);
 	CHECK_EQ(c[1].image_size, KERNEL_SIZE);
 	CHECK_EQ(c[2].image_size, KERNEL_SIZE);
 	/* At the end of the first 128 MiB of the first region, or of a smaller region. */
 	CHECK_EQ(c[1].dtb_ipa, 0x88000000u - ((c[1].dtb_size + 4095u) & ~4095u));
 	CHECK_EQ(c[2].dtb_ipa, 0x40400000u - ((c[2].dtb_size + 4095u) & ~4095u));
+	CHECK_EQ(c[0].dtb_ipa, 0x00100000u - ((c[0].dtb_size + 4095u) & ~4095u));
+
+	fdt = cell_dtb(img + PAYLOAD_AT, h.total_size, &c[0]);
+	CHECK(fdt != NULL);
+	if (fdt)
+		check_console(fdt);
 
 	fdt = cell_dtb(img + PAYLOAD_AT, h.total_size, &c[1]);
 	CHECK(fdt != NULL);

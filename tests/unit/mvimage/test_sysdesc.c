@@ -573,6 +573,7 @@ static void console_system(char *out, size_t size, const char *first)
 		 "			image = \"a.bin\";\n"
 		 "			memory = <0x80000000 0x80100000 0x00200000>;\n"
 		 "			devices = <0x1c090000 0x1c090000 0x1000>;\n"
+		 "			devices-compatible = \"arm,pl011\";\n"
 		 "		};\n"
 		 "		client {\n"
 		 "			image = \"b.bin\";\n"

@@ -134,5 +134,8 @@ void test_check(bool ok, const char *what, int line);
 void test_report(void);
 
 int main(void);
+/* start.S, before main(): keeps the device tree pointer of a cell started with one
+ * (r1 = 0xffffffff, r2 = its IPA) for cell_device_tree() (cell/dtb.h). */
+void cell_boot_args(uint32_t r1, uint32_t r2);
 
 #endif
