@@ -265,7 +265,8 @@ static int build(const struct options *o, struct sysdesc *sd, struct image_set *
 	diag_init(&d, stderr, o->dts);
 	/* The board's checks need the microvisor; without it the rest is still checked. */
 	mv_err = read_microvisor(o->microvisor, mv);
-	sysdesc_parse(dtb->data, dtb->size, mv_err ? NULL : &mv->board, sd, &d);
+	sysdesc_parse(dtb->data, dtb->size, mv_err ? NULL : &mv->board, mv->hdr.load_address, sd,
+		      &d);
 	image_load(sd, o->image_dir, set, &d);
 	if (d.errors == 0 && mv_err == 0)
 		image_build(sd, set, &mv->hdr, payload, &d);

@@ -3,6 +3,7 @@
 #ifndef MVIMAGE_SYSDESC_H
 #define MVIMAGE_SYSDESC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,21 +44,26 @@ enum sysdesc_channel_type {
 /* A reference to a cell that did not resolve; the error has been reported. */
 #define SYSDESC_NO_CELL UINT32_MAX
 
-/* One `<ipa pa size>` triple of a cell's `memory` or `devices`. */
+/* One `<ipa pa size>` triple of a cell's `memory` or `devices`, or one `<ipa size>` pair of
+ * its `placed-memory`, whose pa mvimage chooses (place.h). */
 struct sysdesc_region {
 	uint32_t ipa;
 	uint32_t pa;
 	uint32_t size;
-	uint32_t flags; /* MV_REGION_RAM (`memory`) or MV_REGION_DEVICE (`devices`) */
+	uint32_t flags; /* MV_REGION_RAM (`memory`, `placed-memory`) or MV_REGION_DEVICE */
 	uint32_t cell;  /* owner, an index into sysdesc.cells */
-	uint32_t index; /* position in the owner's `memory` or `devices` property */
+	uint32_t index; /* position in the owner's `memory`, `placed-memory` or `devices` */
+	bool placed;    /* from `placed-memory` */
+	bool placeable; /* placed, and its ipa and size passed their checks */
+	bool has_pa;    /* pa is known: given, or placed; the physical checks skip the rest */
 };
 
 struct sysdesc_cell {
 	char name[MV_BOOT_NAME_LEN];
 	char path[SYSDESC_PATH_MAX];  /* node path, to name the cell in later errors */
 	char image[SYSDESC_PATH_MAX]; /* file name relative to the image directory */
-	/* The cell's regions are consecutive in sysdesc.regions: RAM first, then devices. */
+	/* The cell's regions are consecutive in sysdesc.regions: RAM first (`memory`, then
+	 * `placed-memory`), then devices. */
 	uint32_t first_region;
 	uint32_t num_ram;
 	uint32_t num_devices;
@@ -104,7 +110,9 @@ struct sysdesc_irq {
 
 struct sysdesc {
 	uint32_t hyp_mem_base;
-	uint32_t hyp_mem_size;
+	uint32_t hyp_mem_size; /* 0 if invalid (reported) */
+	bool hyp_mem_placed;   /* given as `<size>`: the base is where the microvisor runs */
+	bool hyp_mem_has_pa;   /* the base is known: given, or placed */
 	uint32_t num_pcpus;
 	uint32_t num_cells;
 	struct sysdesc_cell cells[MV_BOOT_MAX_CELLS];
@@ -119,15 +127,17 @@ struct sysdesc {
 };
 
 /*
- * Fill `out` from the DTB `fdt` (`fdt_size` bytes, as read from the file) and check
- * everything that can be checked without the cell images, against `board` (the board the
- * microvisor was built for, board.h; NULL skips those checks, for when the microvisor
- * binary could not be read and that has been reported). Every error found is reported
- * through `d`, naming the node and property; returns the number of errors, so 0 means
- * `out` is a valid system. `out` is always initialised, even on errors.
+ * Fill `out` from the DTB `fdt` (`fdt_size` bytes, as read from the file), place in the
+ * board's RAM what the description leaves to it (place.h; `mv_load` is the microvisor's
+ * load address) and check everything that can be checked without the cell images, against
+ * `board` (the board the microvisor was built for, board.h; NULL skips placement and those
+ * checks, for when the microvisor binary could not be read and that has been reported).
+ * Every error found is reported through `d`, naming the node and property; returns the
+ * number of errors, so 0 means `out` is a valid system, every region with its pa. `out` is
+ * always initialised, even on errors.
  */
 unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, const struct mv_board *board,
-			   struct sysdesc *out, struct diag *d);
+			   uint32_t mv_load, struct sysdesc *out, struct diag *d);
 
 static inline uint32_t sysdesc_cell_regions(const struct sysdesc_cell *c)
 {

@@ -15,6 +15,8 @@
 #include "sysdesc.h"
 #include "test_board.h"
 
+#define TEST_LOAD 0x80000000u /* the microvisor's load address on test_board */
+
 extern char **environ;
 
 static unsigned int failures;
@@ -138,7 +140,7 @@ static void parse_good(const char *good, struct sysdesc *sd)
 	struct captured cap;
 
 	capture_open(&cap, "good.dts");
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, sd, &cap.d), 0);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, TEST_LOAD, sd, &cap.d), 0);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "");
 	free(cap.text);
@@ -261,7 +263,7 @@ static void check_errors(const char *name, const char *text, unsigned int errors
 	path_in_work(dts, sizeof(dts), name);
 	dtb = compile(dts);
 	capture_open(&cap, name);
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, &sd, &cap.d), errors);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, TEST_LOAD, &sd, &cap.d), errors);
 	capture_close(&cap);
 	CHECK_STR(cap.text, want);
 	CHECK_EQ(cap.d.errors, errors);
@@ -370,7 +372,7 @@ static void test_not_a_blob(void)
 	struct captured cap;
 
 	capture_open(&cap, "junk.dtb");
-	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &test_board, &sd, &cap.d), 1);
+	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &test_board, TEST_LOAD, &sd, &cap.d), 1);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "junk.dtb: /: -: not a valid device tree blob\n");
 	free(cap.text);
