@@ -227,7 +227,7 @@ static void parse_name(struct parser *p, int node, const char *parent, char *pat
 		diag_error(p->d, path, "name", "longer than %u characters", MV_BOOT_NAME_LEN - 1);
 }
 
-static const char *region_prop(const struct sysdesc_region *r)
+const char *sysdesc_region_prop(const struct sysdesc_region *r)
 {
 	if (r->flags != MV_REGION_RAM)
 		return "devices";
@@ -407,7 +407,7 @@ static void check_ipa_overlaps(struct parser *p, const struct sysdesc_cell *c,
 		const struct sysdesc_region *b = &cr->r[j];
 
 		if (overlaps_vgic(b->ipa, b->size))
-			diag_error(p->d, c->path, region_prop(b),
+			diag_error(p->d, c->path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps %s in IPA space (ipa 0x%08" PRIx32
 				   ", size 0x%08" PRIx32 ")",
 				   b->index, vgic, b->ipa, b->size);
@@ -416,10 +416,11 @@ static void check_ipa_overlaps(struct parser *p, const struct sysdesc_cell *c,
 
 			if (!overlaps(a->ipa, a->size, b->ipa, b->size))
 				continue;
-			diag_error(p->d, c->path, region_prop(b),
+			diag_error(p->d, c->path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps %s %s region %" PRIu32
 				   " in IPA space (ipa 0x%08" PRIx32 ", size 0x%08" PRIx32 ")",
-				   b->index, c->path, region_prop(a), a->index, b->ipa, b->size);
+				   b->index, c->path, sysdesc_region_prop(a), a->index, b->ipa,
+				   b->size);
 		}
 	}
 }
@@ -878,8 +879,8 @@ static void parse_vdevs(struct parser *p)
 static void describe_region(const struct sysdesc *sd, const struct sysdesc_region *r,
 			    char *out, size_t size)
 {
-	snprintf(out, size, "%s %s region %" PRIu32, sd->cells[r->cell].path, region_prop(r),
-		 r->index);
+	snprintf(out, size, "%s %s region %" PRIu32, sd->cells[r->cell].path,
+		 sysdesc_region_prop(r), r->index);
 }
 
 /* No two regions of the system, nor a region and the microvisor's memory, may share
@@ -897,7 +898,7 @@ static void check_pa_overlaps(struct parser *p)
 			continue;
 		if (sd->hyp_mem_has_pa &&
 		    overlaps(sd->hyp_mem_base, sd->hyp_mem_size, b->pa, b->size))
-			diag_error(p->d, path, region_prop(b),
+			diag_error(p->d, path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps /microvisor memory physically"
 				   " (pa 0x%08" PRIx32 ", size 0x%08" PRIx32 ")",
 				   b->index, b->pa, b->size);
@@ -908,7 +909,7 @@ static void check_pa_overlaps(struct parser *p)
 			if (!a->has_pa || !overlaps(a->pa, a->size, b->pa, b->size))
 				continue;
 			describe_region(sd, a, other, sizeof(other));
-			diag_error(p->d, path, region_prop(b),
+			diag_error(p->d, path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps %s physically"
 				   " (pa 0x%08" PRIx32 ", size 0x%08" PRIx32 ")",
 				   b->index, other, b->pa, b->size);

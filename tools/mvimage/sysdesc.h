@@ -144,6 +144,9 @@ static inline uint32_t sysdesc_cell_regions(const struct sysdesc_cell *c)
 	return c->num_ram + c->num_devices;
 }
 
+/* The property region `r` comes from: "memory", "placed-memory" or "devices". */
+const char *sysdesc_region_prop(const struct sysdesc_region *r);
+
 /* The RAM region of cell `c` that contains `ipa`, or NULL. */
 const struct sysdesc_region *sysdesc_ram_at(const struct sysdesc *sd,
 					    const struct sysdesc_cell *c, uint32_t ipa);
