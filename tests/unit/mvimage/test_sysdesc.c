@@ -764,7 +764,7 @@ static void test_place_exact_fit(void)
 
 	one_cell_system(text, sizeof(text), "0x80000000 0x00200000",
 			"memory = <0x80000000 0x80201000 0x3fdff000>",
-			"		b { image = \"b.bin\"; placed-memory = <0x0 0x1000>; };\n");
+			"\t\tb { image = \"b.bin\"; placed-memory = <0x0 0x1000>; };\n");
 	check_errors_on(&test_board, TEST_LOAD, "hole.dts", text, &sd, 0, "");
 	CHECK_REGION(&sd.regions[1], 0x00000000u, 0x80200000u, 0x00001000u, true, 0);
 
@@ -817,8 +817,8 @@ static void test_place_hostile(void)
 
 	one_cell_system(text, sizeof(text), "0x80000000 0x00100000",
 			"memory = <0x0 0x80400000 0x00200000>",
-			"		b { image = \"b.bin\"; memory = <0x0 0x80500000 0x00200000>; };\n"
-			"		c { image = \"c.bin\"; placed-memory = <0x0 0x00200000>; };\n");
+			"\t\tb { image = \"b.bin\"; memory = <0x0 0x80500000 0x00200000>; };\n"
+			"\t\tc { image = \"c.bin\"; placed-memory = <0x0 0x00200000>; };\n");
 	check_errors_on(&test_board, TEST_LOAD, "overlap.dts", text, &sd, 1,
 			"overlap.dts: /cells/b: memory: region 0 overlaps /cells/a memory region 0"
 			" physically (pa 0x80500000, size 0x00200000)\n");
@@ -826,7 +826,7 @@ static void test_place_hostile(void)
 
 	one_cell_system(text, sizeof(text), "0x01000000",
 			"placed-memory = <0x0 0x20000000>, <0x40000000 0x20000000>",
-			"		b { image = \"b.bin\"; placed-memory = <0x0 0x1000>; };\n");
+			"\t\tb { image = \"b.bin\"; placed-memory = <0x0 0x1000>; };\n");
 	check_errors_on(&test_board, TEST_LOAD, "full.dts", text, &sd, 1,
 			"full.dts: /cells/a: placed-memory: region 1: 512 MiB does not fit in the"
 			" RAM [0x80000000, 0xc0000000) of board test-board (1024 MiB, 496 MiB"
