@@ -133,9 +133,9 @@ static void load_cell(const struct sysdesc *sd, const struct sysdesc_cell *c,
 	err = image_read_file(path, room, b);
 	if (err == EFBIG && r) {
 		diag_error(d, c->path, "image",
-			   "\"%s\" (%zu bytes) does not fit in memory region %" PRIu32
+			   "\"%s\" (%zu bytes) does not fit in %s region %" PRIu32
 			   " at load-address 0x%08" PRIx32 " (%zu bytes to the end of the region)",
-			   c->image, b->size, r->index, c->load_ipa, room);
+			   c->image, b->size, sysdesc_region_prop(r), r->index, c->load_ipa, room);
 	} else if (err) {
 		diag_error(d, c->path, "image", "cannot read \"%s\": %s", path, strerror(err));
 	} else if (b->size == 0) {

@@ -306,11 +306,12 @@ unsigned int linuxdt_place(const struct sysdesc *sd, uint32_t cell, uint64_t ima
 	*ipa = 0;
 	if (c->num_ram == 0 || size > room ||
 	    (c->load_ipa < at + size && img_end > at)) {
-		diag_error(d, c->path, "memory",
+		const char *prop = c->num_ram ? sysdesc_region_prop(r) : "memory";
+
+		diag_error(d, c->path, prop,
 			   "no room for the %" PRIu32 "-byte device tree at the end of the first"
-			   " %" PRIu64 " bytes of memory region 0 (the image ends at 0x%08" PRIx64
-			   ")",
-			   dtb_size, room, img_end);
+			   " %" PRIu64 " bytes of %s region 0 (the image ends at 0x%08" PRIx64 ")",
+			   dtb_size, room, prop, img_end);
 		return 1;
 	}
 	*ipa = (uint32_t)at;

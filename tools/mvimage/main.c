@@ -243,6 +243,9 @@ static void print_summary(const struct options *o, const struct sysdesc *sd,
 	       " %zu bytes at offset 0x%" PRIx32 ", %zu bytes in all\n",
 	       o->output, sd->num_cells, sd->num_regions, sd->num_channels, sd->num_vdevs,
 	       sd->num_irqs, payload->size, payload_at, payload_at + payload->size);
+	if (sd->hyp_mem_placed)
+		printf("  microvisor memory placed at pa 0x%08" PRIx32 ", size 0x%08" PRIx32 "\n",
+		       sd->hyp_mem_base, sd->hyp_mem_size);
 	for (uint32_t i = 0; i < sd->num_cells; i++) {
 		const struct sysdesc_cell *c = &sd->cells[i];
 
@@ -250,6 +253,14 @@ static void print_summary(const struct options *o, const struct sysdesc *sd,
 		       ", entry 0x%08" PRIx32 ", %" PRIu32 " vCPUs, priority %" PRIu32 "\n",
 		       i, c->name, c->image, set->cells[i].size, c->load_ipa, c->entry_ipa,
 		       c->num_vcpus, c->priority);
+		for (uint32_t j = 0; j < c->num_ram; j++) {
+			const struct sysdesc_region *r = &sd->regions[c->first_region + j];
+
+			if (r->placed)
+				printf("    placed-memory region %" PRIu32 ": ipa 0x%08" PRIx32
+				       " at pa 0x%08" PRIx32 ", size 0x%08" PRIx32 "\n",
+				       r->index, r->ipa, r->pa, r->size);
+		}
 	}
 }
 
@@ -265,7 +276,8 @@ static int build(const struct options *o, struct sysdesc *sd, struct image_set *
 	diag_init(&d, stderr, o->dts);
 	/* The board's checks need the microvisor; without it the rest is still checked. */
 	mv_err = read_microvisor(o->microvisor, mv);
-	sysdesc_parse(dtb->data, dtb->size, mv_err ? NULL : &mv->board, sd, &d);
+	sysdesc_parse(dtb->data, dtb->size, mv_err ? NULL : &mv->board, mv->hdr.load_address, sd,
+		      &d);
 	image_load(sd, o->image_dir, set, &d);
 	if (d.errors == 0 && mv_err == 0)
 		image_build(sd, set, &mv->hdr, payload, &d);

@@ -9,6 +9,8 @@
 
 #include <libfdt.h>
 
+#include "place.h"
+
 #define COMPATIBLE_V1 "mv,system-v1"
 #define FOUR_GIB 0x100000000ull
 
@@ -39,8 +41,8 @@ static const char *const root_props[] = { "compatible", NULL };
 static const char *const microvisor_props[] = { "memory", "cpus", NULL };
 static const char *const no_props[] = { NULL };
 static const char *const cell_props[] = {
-	"image", "memory", "devices", "load-address", "entry", "vcpus", "cpus", "priority",
-	"time-slice-us", "budget-us", "period-us", "interrupts", "os", "bootargs",
+	"image", "memory", "placed-memory", "devices", "load-address", "entry", "vcpus", "cpus",
+	"priority", "time-slice-us", "budget-us", "period-us", "interrupts", "os", "bootargs",
 	"devices-compatible", NULL,
 };
 static const char *const channel_props[] = { "ends", "ipa", "interrupts", "size", "type",
@@ -225,9 +227,11 @@ static void parse_name(struct parser *p, int node, const char *parent, char *pat
 		diag_error(p->d, path, "name", "longer than %u characters", MV_BOOT_NAME_LEN - 1);
 }
 
-static const char *region_prop(const struct sysdesc_region *r)
+const char *sysdesc_region_prop(const struct sysdesc_region *r)
 {
-	return r->flags == MV_REGION_RAM ? "memory" : "devices";
+	if (r->flags != MV_REGION_RAM)
+		return "devices";
+	return r->placed ? "placed-memory" : "memory";
 }
 
 /* The string property `prop`, NUL-terminated and non-empty, or NULL (reported). */
@@ -266,27 +270,36 @@ static void parse_root(struct parser *p, int root)
 			   compat);
 }
 
+/* `<pa size>`, or `<size>` for memory where the microvisor runs (place_memory()). */
 static void parse_microvisor_memory(struct parser *p, int node)
 {
 	int len;
 	const fdt32_t *v = fdt_getprop(p->fdt, node, "memory", &len);
-	uint32_t base, size;
+	uint32_t base = 0, size;
+	unsigned int before = p->d->errors;
 
 	if (!v) {
 		diag_error(p->d, "/microvisor", "memory", "missing required property");
 		return;
 	}
-	if (len != 2 * (int)sizeof(*v)) {
-		diag_error(p->d, "/microvisor", "memory", "length %d, expected 8 (<pa size>)",
-			   len);
+	if (len != (int)sizeof(*v) && len != 2 * (int)sizeof(*v)) {
+		diag_error(p->d, "/microvisor", "memory",
+			   "length %d, expected 4 (<size>) or 8 (<pa size>)", len);
 		return;
 	}
-	base = fdt32_ld(&v[0]);
-	size = fdt32_ld(&v[1]);
-	check_range(p, "/microvisor", "memory", "", "pa", base, size);
+	p->sd->hyp_mem_placed = len == (int)sizeof(*v);
+	if (!p->sd->hyp_mem_placed)
+		base = fdt32_ld(v++);
+	size = fdt32_ld(v);
+	if (!p->sd->hyp_mem_placed)
+		check_range(p, "/microvisor", "memory", "", "pa", base, size);
 	check_size(p, "/microvisor", "memory", "", size);
 	p->sd->hyp_mem_base = base;
 	p->sd->hyp_mem_size = size;
+	p->sd->hyp_mem_has_pa = !p->sd->hyp_mem_placed;
+	/* A bad size is not placed: it has been reported. */
+	if (p->sd->hyp_mem_placed && p->d->errors != before)
+		p->sd->hyp_mem_size = 0;
 }
 
 static void parse_microvisor(struct parser *p)
@@ -304,16 +317,21 @@ static void parse_microvisor(struct parser *p)
 					SYSDESC_MAX_PCPUS, &p->sd->num_pcpus) != PROP_BAD;
 }
 
-/* Validate one `<ipa pa size>` triple, then add it to the cell's list. */
+/* Validate one `<ipa pa size>` triple or `<ipa size>` pair, then add it to the cell's
+ * list. A pair that passes is placeable (place_memory()). */
 static void add_region(struct parser *p, const char *path, const char *prop,
-		       struct cell_regions *cr, const struct sysdesc_region *r)
+		       struct cell_regions *cr, struct sysdesc_region *r)
 {
+	unsigned int before = p->d->errors;
 	char what[32];
 
 	snprintf(what, sizeof(what), "region %" PRIu32 ": ", r->index);
 	check_range(p, path, prop, what, "ipa", r->ipa, r->size);
-	check_range(p, path, prop, what, "pa", r->pa, r->size);
+	if (!r->placed)
+		check_range(p, path, prop, what, "pa", r->pa, r->size);
 	check_size(p, path, prop, what, r->size);
+	r->placeable = r->placed && p->d->errors == before;
+	r->has_pa = !r->placed;
 	if (cr->num == MV_BOOT_MAX_REGIONS) {
 		if (!p->regions_exhausted)
 			diag_error(p->d, path, prop,
@@ -325,35 +343,34 @@ static void add_region(struct parser *p, const char *path, const char *prop,
 	cr->r[cr->num++] = *r;
 }
 
-/* Parse the triples of `memory` or `devices` into `cr`. */
+/* Parse the triples of `memory` or `devices`, or the pairs of `placed-memory` (`placed`),
+ * into `cr`. */
 static void parse_regions(struct parser *p, int node, const char *path, uint32_t cell,
-			  uint32_t flags, struct cell_regions *cr)
+			  uint32_t flags, bool placed, struct cell_regions *cr)
 {
-	const char *prop = flags == MV_REGION_RAM ? "memory" : "devices";
+	const char *prop = flags != MV_REGION_RAM ? "devices" : placed ? "placed-memory" : "memory";
+	uint32_t cells = placed ? 2u : 3u;
 	int len;
 	const fdt32_t *v = fdt_getprop(p->fdt, node, prop, &len);
 	uint32_t n;
 
-	if (!v) {
-		if (flags == MV_REGION_RAM)
-			diag_error(p->d, path, prop, "missing required property");
+	if (!v)
+		return;
+	if (len <= 0 || len % (int)(4u * cells) != 0) {
+		diag_error(p->d, path, prop, "length %d is not a whole, non-zero number of %s", len,
+			   placed ? "<ipa size> pairs" : "<ipa pa size> triples");
 		return;
 	}
-	if (len <= 0 || len % 12 != 0) {
-		diag_error(p->d, path, prop,
-			   "length %d is not a whole, non-zero number of <ipa pa size> triples",
-			   len);
-		return;
-	}
-	n = (uint32_t)len / 12u;
+	n = (uint32_t)len / (4u * cells);
 	for (uint32_t i = 0; i < n; i++) {
 		struct sysdesc_region r = {
-			.ipa = fdt32_ld(&v[3 * i]),
-			.pa = fdt32_ld(&v[3 * i + 1]),
-			.size = fdt32_ld(&v[3 * i + 2]),
+			.ipa = fdt32_ld(&v[cells * i]),
+			.pa = placed ? 0 : fdt32_ld(&v[cells * i + 1]),
+			.size = fdt32_ld(&v[cells * i + cells - 1]),
 			.flags = flags,
 			.cell = cell,
 			.index = i,
+			.placed = placed,
 		};
 		add_region(p, path, prop, cr, &r);
 	}
@@ -390,7 +407,7 @@ static void check_ipa_overlaps(struct parser *p, const struct sysdesc_cell *c,
 		const struct sysdesc_region *b = &cr->r[j];
 
 		if (overlaps_vgic(b->ipa, b->size))
-			diag_error(p->d, c->path, region_prop(b),
+			diag_error(p->d, c->path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps %s in IPA space (ipa 0x%08" PRIx32
 				   ", size 0x%08" PRIx32 ")",
 				   b->index, vgic, b->ipa, b->size);
@@ -399,10 +416,11 @@ static void check_ipa_overlaps(struct parser *p, const struct sysdesc_cell *c,
 
 			if (!overlaps(a->ipa, a->size, b->ipa, b->size))
 				continue;
-			diag_error(p->d, c->path, region_prop(b),
+			diag_error(p->d, c->path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps %s %s region %" PRIu32
 				   " in IPA space (ipa 0x%08" PRIx32 ", size 0x%08" PRIx32 ")",
-				   b->index, c->path, region_prop(a), a->index, b->ipa, b->size);
+				   b->index, c->path, sysdesc_region_prop(a), a->index, b->ipa,
+				   b->size);
 		}
 	}
 }
@@ -675,9 +693,14 @@ static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_
 	check_properties(p, node, c->path, cell_props);
 	check_subnodes(p, node, c->path, no_props);
 	parse_image(p, node, c);
-	parse_regions(p, node, c->path, idx, MV_REGION_RAM, &cr);
+	if (!fdt_getprop(p->fdt, node, "memory", NULL) &&
+	    !fdt_getprop(p->fdt, node, "placed-memory", NULL))
+		diag_error(p->d, c->path, "memory",
+			   "missing required property (or placed-memory)");
+	parse_regions(p, node, c->path, idx, MV_REGION_RAM, false, &cr);
+	parse_regions(p, node, c->path, idx, MV_REGION_RAM, true, &cr);
 	cr.num_ram = cr.num;
-	parse_regions(p, node, c->path, idx, MV_REGION_DEVICE, &cr);
+	parse_regions(p, node, c->path, idx, MV_REGION_DEVICE, false, &cr);
 	check_ipa_overlaps(p, c, &cr);
 	parse_load_entry(p, node, c, &cr);
 	parse_schedule(p, node, c);
@@ -925,12 +948,13 @@ static void parse_vdevs(struct parser *p)
 static void describe_region(const struct sysdesc *sd, const struct sysdesc_region *r,
 			    char *out, size_t size)
 {
-	snprintf(out, size, "%s %s region %" PRIu32, sd->cells[r->cell].path, region_prop(r),
-		 r->index);
+	snprintf(out, size, "%s %s region %" PRIu32, sd->cells[r->cell].path,
+		 sysdesc_region_prop(r), r->index);
 }
 
 /* No two regions of the system, nor a region and the microvisor's memory, may share
- * physical memory: partitions are isolated by construction, not by policy. */
+ * physical memory: partitions are isolated by construction, not by policy. Placed regions
+ * are checked too, which place_memory() should make a formality. */
 static void check_pa_overlaps(struct parser *p)
 {
 	const struct sysdesc *sd = p->sd;
@@ -939,8 +963,11 @@ static void check_pa_overlaps(struct parser *p)
 		const struct sysdesc_region *b = &sd->regions[j];
 		const char *path = sd->cells[b->cell].path;
 
-		if (overlaps(sd->hyp_mem_base, sd->hyp_mem_size, b->pa, b->size))
-			diag_error(p->d, path, region_prop(b),
+		if (!b->has_pa)
+			continue;
+		if (sd->hyp_mem_has_pa &&
+		    overlaps(sd->hyp_mem_base, sd->hyp_mem_size, b->pa, b->size))
+			diag_error(p->d, path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps /microvisor memory physically"
 				   " (pa 0x%08" PRIx32 ", size 0x%08" PRIx32 ")",
 				   b->index, b->pa, b->size);
@@ -948,10 +975,10 @@ static void check_pa_overlaps(struct parser *p)
 			const struct sysdesc_region *a = &sd->regions[i];
 			char other[SYSDESC_PATH_MAX + 32];
 
-			if (!overlaps(a->pa, a->size, b->pa, b->size))
+			if (!a->has_pa || !overlaps(a->pa, a->size, b->pa, b->size))
 				continue;
 			describe_region(sd, a, other, sizeof(other));
-			diag_error(p->d, path, region_prop(b),
+			diag_error(p->d, path, sysdesc_region_prop(b),
 				   "region %" PRIu32 " overlaps %s physically"
 				   " (pa 0x%08" PRIx32 ", size 0x%08" PRIx32 ")",
 				   b->index, other, b->pa, b->size);
@@ -1194,7 +1221,8 @@ static void check_board(struct parser *p)
 	if (!b)
 		return;
 	describe_range(ram, sizeof(ram), b->ram.base, b->ram.size);
-	if (sd->hyp_mem_size && !mv_board_in_ram(b, sd->hyp_mem_base, sd->hyp_mem_size))
+	if (sd->hyp_mem_size && sd->hyp_mem_has_pa &&
+	    !mv_board_in_ram(b, sd->hyp_mem_base, sd->hyp_mem_size))
 		diag_error(p->d, "/microvisor", "memory",
 			   "pa 0x%08" PRIx32 ", size 0x%08" PRIx32 " is outside the RAM %s of"
 			   " board %s", sd->hyp_mem_base, sd->hyp_mem_size, ram, b->name);
@@ -1202,7 +1230,7 @@ static void check_board(struct parser *p)
 		const struct sysdesc_region *r = &sd->regions[i];
 		const char *path = sd->cells[r->cell].path;
 
-		if (r->size == 0)
+		if (r->size == 0 || !r->has_pa)
 			continue;
 		if (r->flags == MV_REGION_RAM && !mv_board_in_ram(b, r->pa, r->size))
 			diag_error(p->d, path, "memory",
@@ -1256,7 +1284,7 @@ static void sysdesc_init(struct sysdesc *sd)
 }
 
 unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, const struct mv_board *board,
-			   struct sysdesc *out, struct diag *d)
+			   uint32_t mv_load, struct sysdesc *out, struct diag *d)
 {
 	struct parser p = { .fdt = fdt, .board = board, .sd = out, .d = d, .cells_node = -1 };
 	unsigned int before = d->errors;
@@ -1273,6 +1301,7 @@ unsigned int sysdesc_parse(const void *fdt, size_t fdt_size, const struct mv_boa
 	parse_cells(&p);
 	parse_channels(&p);
 	parse_vdevs(&p);
+	place_memory(out, board, mv_load, d);
 	check_pa_overlaps(&p);
 	check_board(&p);
 	check_windows(&p);

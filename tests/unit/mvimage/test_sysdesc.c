@@ -15,6 +15,8 @@
 #include "sysdesc.h"
 #include "test_board.h"
 
+#define TEST_LOAD 0x80000000u /* the microvisor's load address on test_board */
+
 extern char **environ;
 
 static unsigned int failures;
@@ -138,7 +140,7 @@ static void parse_good(const char *good, struct sysdesc *sd)
 	struct captured cap;
 
 	capture_open(&cap, "good.dts");
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, sd, &cap.d), 0);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, TEST_LOAD, sd, &cap.d), 0);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "");
 	free(cap.text);
@@ -248,11 +250,12 @@ static const char multi_errors[] =
 	"multi.dts: /cells/b: memory: region 0 overlaps /cells/a memory region 0 physically"
 	" (pa 0x80180000, size 0x00100000)\n";
 
-/* Parse `text` as `name` in the work directory; what it reports must be `want` exactly. */
-static void check_errors(const char *name, const char *text, unsigned int errors,
-			 const char *want)
+/* Parse `text` as `name` in the work directory into `sd`, for `board` with the microvisor
+ * loaded at `load`; what it reports must be `want` exactly. */
+static void check_errors_on(const struct mv_board *board, uint32_t load, const char *name,
+			    const char *text, struct sysdesc *sd, unsigned int errors,
+			    const char *want)
 {
-	static struct sysdesc sd;
 	char dts[4096];
 	struct image_blob dtb;
 	struct captured cap;
@@ -261,12 +264,21 @@ static void check_errors(const char *name, const char *text, unsigned int errors
 	path_in_work(dts, sizeof(dts), name);
 	dtb = compile(dts);
 	capture_open(&cap, name);
-	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, &test_board, &sd, &cap.d), errors);
+	CHECK_EQ(sysdesc_parse(dtb.data, dtb.size, board, load, sd, &cap.d), errors);
 	capture_close(&cap);
 	CHECK_STR(cap.text, want);
 	CHECK_EQ(cap.d.errors, errors);
 	free(cap.text);
 	image_blob_free(&dtb);
+}
+
+/* The same on test_board, the microvisor at TEST_LOAD. */
+static void check_errors(const char *name, const char *text, unsigned int errors,
+			 const char *want)
+{
+	static struct sysdesc sd;
+
+	check_errors_on(&test_board, TEST_LOAD, name, text, &sd, errors, want);
 }
 
 /* Validation goes on after an error: one run names every problem. */
@@ -370,7 +382,7 @@ static void test_not_a_blob(void)
 	struct captured cap;
 
 	capture_open(&cap, "junk.dtb");
-	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &test_board, &sd, &cap.d), 1);
+	CHECK_EQ(sysdesc_parse(junk, sizeof(junk), &test_board, TEST_LOAD, &sd, &cap.d), 1);
 	capture_close(&cap);
 	CHECK_STR(cap.text, "junk.dtb: /: -: not a valid device tree blob\n");
 	free(cap.text);
@@ -640,6 +652,190 @@ static void test_cell_limits(void)
 	check_errors("limits.dts", text, 0, "");
 }
 
+/* Placement (place.h): explicit and placed regions in four cells, a placed /microvisor
+ * memory at the load address. Blocks first: a's 2 MiB at the first free block, b's 3 MiB
+ * past b's explicit region (the 2 MiB hole before it is too small), c's 4 MiB at the offset
+ * of its IPA in a block (1 MiB); then the small ones, first fit: a's page and d's three
+ * pages in the hole, d's 2 MiB that holds no whole block of IPA space after c. */
+static const char place_dts[] =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"	compatible = \"mv,system-v1\";\n"
+	"	microvisor { memory = <0x00400000>; };\n"
+	"	cells {\n"
+	"		a {\n"
+	"			image = \"a.bin\";\n"
+	"			placed-memory = <0x00000000 0x00200000>, <0x10000000 0x1000>;\n"
+	"		};\n"
+	"		b {\n"
+	"			image = \"b.bin\";\n"
+	"			memory = <0x00000000 0x80800000 0x00200000>;\n"
+	"			placed-memory = <0x40000000 0x00300000>;\n"
+	"		};\n"
+	"		c {\n"
+	"			image = \"c.bin\";\n"
+	"			placed-memory = <0x00100000 0x00400000>;\n"
+	"		};\n"
+	"		d {\n"
+	"			image = \"d.bin\";\n"
+	"			placed-memory = <0x00000000 0x3000>, <0x00100000 0x00200000>;\n"
+	"		};\n"
+	"	};\n"
+	"};\n";
+
+static void check_region(const struct sysdesc_region *r, uint32_t ipa, uint32_t pa,
+			 uint32_t size, bool placed, uint32_t index, int line)
+{
+	check_u64(r->ipa, ipa, "ipa", line);
+	check_u64(r->pa, pa, "pa", line);
+	check_u64(r->size, size, "size", line);
+	check_u64(r->flags, MV_REGION_RAM, "flags", line);
+	check_true(r->placed == placed, "placed", line);
+	check_true(r->has_pa, "has_pa", line);
+	check_u64(r->index, index, "index", line);
+}
+
+#define CHECK_REGION(r, ipa, pa, size, placed, index)                                           \
+	check_region((r), (ipa), (pa), (size), (placed), (index), __LINE__)
+
+static void test_place_mixed(void)
+{
+	static struct sysdesc sd, again;
+
+	check_errors_on(&test_board, TEST_LOAD, "place.dts", place_dts, &sd, 0, "");
+	CHECK(sd.hyp_mem_placed);
+	CHECK_EQ(sd.hyp_mem_base, 0x80000000u);
+	CHECK_EQ(sd.hyp_mem_size, 0x00400000u);
+	CHECK_EQ(sd.num_regions, 7);
+	CHECK_REGION(&sd.regions[0], 0x00000000u, 0x80400000u, 0x00200000u, true, 0);
+	CHECK_REGION(&sd.regions[1], 0x10000000u, 0x80600000u, 0x00001000u, true, 1);
+	/* b: its memory first, then its placed-memory; load-address defaults to the first. */
+	CHECK_REGION(&sd.regions[2], 0x00000000u, 0x80800000u, 0x00200000u, false, 0);
+	CHECK_REGION(&sd.regions[3], 0x40000000u, 0x80a00000u, 0x00300000u, true, 0);
+	CHECK_EQ(sd.cells[1].num_ram, 2);
+	CHECK_EQ(sd.cells[1].load_ipa, 0);
+	CHECK_REGION(&sd.regions[4], 0x00100000u, 0x80d00000u, 0x00400000u, true, 0);
+	CHECK_REGION(&sd.regions[5], 0x00000000u, 0x80601000u, 0x00003000u, true, 0);
+	CHECK_REGION(&sd.regions[6], 0x00100000u, 0x81100000u, 0x00200000u, true, 1);
+	/* Same description, same board: the same layout. */
+	check_errors_on(&test_board, TEST_LOAD, "place.dts", place_dts, &again, 0, "");
+	CHECK(memcmp(sd.regions, again.regions, sizeof(sd.regions)) == 0);
+}
+
+/* A board whose RAM ends at 4 GiB, for placement up to the last page. */
+static const struct mv_board top_board = {
+	.magic = MV_BOARD_MAGIC,
+	.name = "top-board",
+	.ram = { 0xc0000000u, 0x40000000u },
+	.uart = { 0x1c090000u, 0x1000u },
+	.gicd = { 0x2c001000u, 0x1000u },
+	.gicc = { 0x2c002000u, 0x2000u },
+	.gich = { 0x2c004000u, 0x2000u },
+	.gicv = { 0x2c006000u, 0x2000u },
+};
+
+/* A system of the microvisor's `memory` and one cell a of `a_memory` (a property). */
+static void one_cell_system(char *out, size_t size, const char *mv_memory, const char *a_memory,
+			    const char *more)
+{
+	snprintf(out, size,
+		 "/dts-v1/;\n"
+		 "/ {\n"
+		 "	compatible = \"mv,system-v1\";\n"
+		 "	microvisor { memory = <%s>; };\n"
+		 "	cells {\n"
+		 "		a { image = \"a.bin\"; %s; };\n"
+		 "%s"
+		 "	};\n"
+		 "};\n",
+		 mv_memory, a_memory, more);
+}
+
+/* Regions that fill all that is free, exactly: a block-sized one, a page in a page-sized
+ * hole, and one that ends at 4 GiB. */
+static void test_place_exact_fit(void)
+{
+	static struct sysdesc sd;
+	char text[2048];
+
+	one_cell_system(text, sizeof(text), "0x80000000 0x00200000",
+			"placed-memory = <0x80000000 0x3fe00000>", "");
+	check_errors_on(&test_board, TEST_LOAD, "fit.dts", text, &sd, 0, "");
+	CHECK_REGION(&sd.regions[0], 0x80000000u, 0x80200000u, 0x3fe00000u, true, 0);
+
+	one_cell_system(text, sizeof(text), "0x80000000 0x00200000",
+			"memory = <0x80000000 0x80201000 0x3fdff000>",
+			"\t\tb { image = \"b.bin\"; placed-memory = <0x0 0x1000>; };\n");
+	check_errors_on(&test_board, TEST_LOAD, "hole.dts", text, &sd, 0, "");
+	CHECK_REGION(&sd.regions[1], 0x00000000u, 0x80200000u, 0x00001000u, true, 0);
+
+	one_cell_system(text, sizeof(text), "0x00200000",
+			"placed-memory = <0x80000000 0x3fe00000>", "");
+	check_errors_on(&top_board, 0xc0010000u, "top.dts", text, &sd, 0, "");
+	CHECK_EQ(sd.hyp_mem_base, 0xc0000000u);
+	CHECK_REGION(&sd.regions[0], 0x80000000u, 0xc0200000u, 0x3fe00000u, true, 0);
+
+	one_cell_system(text, sizeof(text), "0x00200000",
+			"placed-memory = <0x80000000 0x3fe01000>", "");
+	check_errors_on(&top_board, 0xc0010000u, "top1.dts", text, &sd, 1,
+			"top1.dts: /cells/a: placed-memory: region 0: 1046532 KiB does not fit in"
+			" the RAM [0xc0000000, 0x100000000) of board top-board (1024 MiB, 1022 MiB"
+			" free)\n");
+	CHECK(!sd.regions[0].has_pa);
+}
+
+/* /microvisor memory = <size> starts at the load address rounded down to 2 MiB, but not
+ * below the RAM. */
+static void test_place_microvisor(void)
+{
+	static struct mv_board board;
+	static struct sysdesc sd;
+	char text[2048];
+
+	one_cell_system(text, sizeof(text), "0x00100000",
+			"placed-memory = <0x0 0x00200000>", "");
+	check_errors_on(&test_board, 0x80110000u, "mv.dts", text, &sd, 0, "");
+	CHECK_EQ(sd.hyp_mem_base, 0x80000000u);
+	CHECK_REGION(&sd.regions[0], 0x00000000u, 0x80200000u, 0x00200000u, true, 0);
+	board = test_board;
+	board.ram = (struct mv_board_range){ 0x80100000u, 0x3ff00000u };
+	check_errors_on(&board, 0x80110000u, "mv.dts", text, &sd, 0, "");
+	CHECK_EQ(sd.hyp_mem_base, 0x80100000u);
+	CHECK_REGION(&sd.regions[0], 0x00000000u, 0x80200000u, 0x00200000u, true, 0);
+	/* Without a board (the microvisor binary unreadable) nothing is placed or checked
+	 * physically. */
+	check_errors_on(NULL, 0, "mv.dts", text, &sd, 0, "");
+	CHECK(!sd.hyp_mem_has_pa);
+	CHECK(!sd.regions[0].has_pa);
+}
+
+/* Explicit regions that overlap are reported as ever; placement goes round both. Every
+ * region that finds no room is reported, each with the room that was left. */
+static void test_place_hostile(void)
+{
+	static struct sysdesc sd;
+	char text[2048];
+
+	one_cell_system(text, sizeof(text), "0x80000000 0x00100000",
+			"memory = <0x0 0x80400000 0x00200000>",
+			"\t\tb { image = \"b.bin\"; memory = <0x0 0x80500000 0x00200000>; };\n"
+			"\t\tc { image = \"c.bin\"; placed-memory = <0x0 0x00200000>; };\n");
+	check_errors_on(&test_board, TEST_LOAD, "overlap.dts", text, &sd, 1,
+			"overlap.dts: /cells/b: memory: region 0 overlaps /cells/a memory region 0"
+			" physically (pa 0x80500000, size 0x00200000)\n");
+	CHECK_REGION(&sd.regions[2], 0x00000000u, 0x80200000u, 0x00200000u, true, 0);
+
+	one_cell_system(text, sizeof(text), "0x01000000",
+			"placed-memory = <0x0 0x20000000>, <0x40000000 0x20000000>",
+			"\t\tb { image = \"b.bin\"; placed-memory = <0x0 0x1000>; };\n");
+	check_errors_on(&test_board, TEST_LOAD, "full.dts", text, &sd, 1,
+			"full.dts: /cells/a: placed-memory: region 1: 512 MiB does not fit in the"
+			" RAM [0x80000000, 0xc0000000) of board test-board (1024 MiB, 496 MiB"
+			" free)\n");
+	CHECK_REGION(&sd.regions[0], 0x00000000u, 0x81000000u, 0x20000000u, true, 0);
+	CHECK_REGION(&sd.regions[2], 0x00000000u, 0xa1000000u, 0x00001000u, true, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
@@ -658,6 +854,10 @@ int main(int argc, char **argv)
 	test_microvisor_header();
 	test_board_console();
 	test_cell_limits();
+	test_place_mixed();
+	test_place_exact_fit();
+	test_place_microvisor();
+	test_place_hostile();
 	if (failures) {
 		fprintf(stderr, "test_sysdesc: %u checks failed\n", failures);
 		return 1;
