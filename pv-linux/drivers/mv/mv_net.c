@@ -45,6 +45,9 @@ struct mv_net {
 	unsigned long rx_oversize;
 	unsigned long rx_bad_hdr;
 	unsigned long tx_peer_stopped;
+	/* The transmit queue: stopped for want of room, and writes that found none anyway. */
+	unsigned long tx_stops;
+	unsigned long tx_busy;
 };
 
 static int mv_net_notify(struct mv_net *mn)
@@ -258,6 +261,43 @@ static bool mv_net_rx_one(struct mv_net *mn)
 	return true;
 }
 
+/*
+ * Room the tx ring must have for the queue to run: the largest frame, and a control
+ * record that NAPI or a feature change may write before it (at most the largest record).
+ * Two records take what one of their summed lengths does, 8-byte rounding included.
+ */
+static u32 mv_net_tx_room(struct mv_net *mn)
+{
+	u32 ctrl = ALIGN(MV_RING_LEN_BYTES + sizeof(struct mv_net_ctrl), MV_RING_ALIGN);
+	u32 room = MV_NET_FRAME_MIN + READ_ONCE(mn->ndev->mtu) + ctrl;
+
+	return min(room, mv_ring_max_payload(&mn->ch.tx));
+}
+
+/*
+ * Under tx_lock. Stops the queue while the tx ring lacks that room, or wakes it once it
+ * has it again, if the interface is still open (Documentation/networking/driver.rst:
+ * stop the queue before it is full). The check that finds no room arms producer_event
+ * before it reads the consumer index a last time, so the read that frees the room rings
+ * our doorbell, and NAPI calls here.
+ */
+static void mv_net_tx_update_queue(struct mv_net *mn)
+{
+	int err;
+
+	if (mn->broken)
+		return;
+	err = mv_ring_check_room(&mn->ch.tx, mv_net_tx_room(mn));
+	if (err == MV_RING_E_CORRUPT) {
+		mv_net_broken(mn, "tx");
+	} else if (err && !netif_queue_stopped(mn->ndev)) {
+		mn->tx_stops++;
+		netif_stop_queue(mn->ndev);
+	} else if (!err && netif_queue_stopped(mn->ndev) && netif_running(mn->ndev)) {
+		netif_wake_queue(mn->ndev);
+	}
+}
+
 /* Every record consumed counts toward the budget, frames or not: a peer that streams
  * control records, oversized records or records we drop must not keep this CPU in
  * softirq (Documentation/networking/napi.rst: poll does at most budget work).
@@ -273,9 +313,14 @@ static int mv_net_poll(struct napi_struct *napi, int budget)
 	/* Room freed: wake the peer if it waits for it. */
 	if (mv_ring_need_notify_after_read(&mn->ch.rx, old))
 		mv_net_notify(mn);
-	/* The same doorbell says our tx ring has room again. */
+	/* The same doorbell says our tx ring may have room again. Checked under the lock:
+	 * the transmitter stops the queue after its check of the room, and a read that
+	 * frees the room between the two must find the queue stopped here.
+	 */
+	spin_lock(&mn->tx_lock);
 	if (netif_queue_stopped(mn->ndev))
-		netif_wake_queue(mn->ndev);
+		mv_net_tx_update_queue(mn);
+	spin_unlock(&mn->tx_lock);
 
 	if (done < budget && napi_complete_done(napi, done)) {
 		if (!mn->broken && mv_ring_enable_notify(&mn->ch.rx))
@@ -375,22 +420,17 @@ static netdev_tx_t mv_net_start_xmit(struct sk_buff *skb, struct net_device *nde
 	old = mv_ring_index(&mn->ch.tx);
 	err = mv_ring_writev(&mn->ch.tx, iov, n);
 	if (err == MV_RING_E_FULL) {
-		/* The write armed producer_event: the peer's read of half the ring rings our
-		 * doorbell, and NAPI wakes the queue. Check once more after stopping, in case
-		 * that doorbell came before the queue was stopped.
+		/* The queue stops while the ring lacks room for the largest frame, so only a
+		 * frame above the MTU, or more control records than the room kept for one, get
+		 * here. The failed write armed producer_event, as mv_net_tx_update_queue()
+		 * does, and NAPI wakes the queue; the qdisc keeps the frame meanwhile.
 		 */
+		mn->tx_busy++;
+		mn->tx_stops++;
 		netif_stop_queue(ndev);
 		mv_net_flush_tx(mn);
-		/* The queue is seen stopped before the ring is read again (pairs with the
-		 * stopped check in mv_net_poll()).
-		 */
-		smp_mb();
-		err = mv_ring_writev(&mn->ch.tx, iov, n);
-		if (err == MV_RING_E_FULL) {
-			spin_unlock(&mn->tx_lock);
-			return NETDEV_TX_BUSY;
-		}
-		netif_start_queue(ndev);
+		spin_unlock(&mn->tx_lock);
+		return NETDEV_TX_BUSY;
 	}
 	if (err == MV_RING_E_CORRUPT) {
 		mv_net_broken(mn, "tx");
@@ -398,6 +438,7 @@ static netdev_tx_t mv_net_start_xmit(struct sk_buff *skb, struct net_device *nde
 		mv_net_mark_tx(mn, old);
 		ndev->stats.tx_packets++;
 		ndev->stats.tx_bytes += skb->len;
+		mv_net_tx_update_queue(mn);
 	}
 	if (err)
 		ndev->stats.tx_dropped++;
@@ -416,6 +457,9 @@ static int mv_net_open(struct net_device *ndev)
 	netif_carrier_off(ndev);
 	napi_enable(&mn->napi);
 	netif_start_queue(ndev);
+	spin_lock_bh(&mn->tx_lock);
+	mv_net_tx_update_queue(mn);
+	spin_unlock_bh(&mn->tx_lock);
 	mv_net_send_ctrl(mn, MV_NET_CTRL_UP, &features);
 	/* Records may have arrived while we were down. */
 	napi_schedule(&mn->napi);
@@ -473,9 +517,20 @@ static ssize_t misbehaviour_show(struct device *d, struct device_attribute *attr
 }
 static DEVICE_ATTR_RO(misbehaviour);
 
+/* How often the transmit queue stopped for want of ring room, and found none while running. */
+static ssize_t tx_queue_show(struct device *d, struct device_attribute *attr, char *buf)
+{
+	struct mv_net *mn = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "stops %lu busy %lu peer_features %#x\n", mn->tx_stops,
+			  mn->tx_busy, READ_ONCE(mn->peer_features));
+}
+static DEVICE_ATTR_RO(tx_queue);
+
 static struct attribute *mv_net_attrs[] = {
 	&dev_attr_peer.attr,
 	&dev_attr_misbehaviour.attr,
+	&dev_attr_tx_queue.attr,
 	NULL
 };
 
