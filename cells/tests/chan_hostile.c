@@ -2,11 +2,51 @@
 /* A hostile channel peer. End 0 publishes a few good records on each of its two channels,
  * then breaks them: on channel 0 a producer index far beyond the ring, on channel 1 a
  * record length larger than the ring. End 1 must read the good records, then get
- * MV_RING_E_CORRUPT (never bad data, never a crash) and carry on. */
+ * MV_RING_E_CORRUPT (never bad data, never a crash) and carry on. Built as
+ * test_net_hostile (CHAN_HOSTILE_NET = 1), end 0 also sends Linux's mv_net, on channel 0
+ * before breaking it, frames whose header (mv/net.h) breaks one rule each, and two good
+ * ones. */
 #include <cell/runtime.h>
+#include <mv/net.h>
 #include <mv/ring.h>
 
+#ifndef CHAN_HOSTILE_NET
+#define CHAN_HOSTILE_NET 0
+#endif
+
 #define GOOD 5u
+#define FRAME 60u /* Ethernet bytes of each frame record */
+
+/* flags, csum_start, csum_offset, reserved: the bad ones first, then two good ones. */
+static const struct mv_net_hdr frames[] = {
+	{ 4u, 0, 0, 0 },                                                     /* unknown flag */
+	{ MV_NET_HDR_F_NEEDS_CSUM | MV_NET_HDR_F_DATA_VALID, 34, 6, 0 },     /* both flags */
+	{ MV_NET_HDR_F_DATA_VALID, 34, 0, 0 },                               /* start, no NEEDS */
+	{ 0, 0, 6, 0 },                                                      /* offset, no NEEDS */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 10, 6, 0 },                               /* in the MAC header */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 34, FRAME - 34 - 1, 0 },                  /* 1 byte beyond */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 0xffff, 0xffff, 0 },                      /* far beyond */
+	{ 0, 0, 0, 1 },                                                      /* reserved */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 34, FRAME - 34 - 2, 0 },                  /* good: the last 2 bytes */
+	{ MV_NET_HDR_F_DATA_VALID, 0, 0, 0 },                                /* good */
+};
+#define BAD_FRAMES 8u
+_Static_assert(sizeof(frames) / sizeof(frames[0]) == BAD_FRAMES + 2, "two good frames");
+
+/* Every frame goes to a unicast address nobody has, so Linux's stack drops the good ones. */
+static void send_frames(struct mv_ring *tx)
+{
+	uint8_t rec[sizeof(struct mv_net_hdr) + FRAME] = { 0 };
+
+	rec[sizeof(struct mv_net_hdr)] = 0x02; /* locally administered 02:00:00:00:00:00 */
+	for (uint32_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		const uint8_t *h = (const uint8_t *)&frames[i];
+
+		for (uint32_t b = 0; b < sizeof(frames[i]); b++)
+			rec[b] = h[b];
+		CHECK(mv_ring_write(tx, rec, sizeof(rec)) == MV_RING_OK);
+	}
+}
 
 static volatile uint32_t doorbells;
 
@@ -37,6 +77,8 @@ static void attack(void)
 		open_channel(n, &tx[n], &rx[n], &end, &hdr[n]);
 		for (uint32_t i = 0; i < GOOD; i++)
 			CHECK(mv_ring_write(&tx[n], &i, sizeof(i)) == MV_RING_OK);
+		if (CHAN_HOSTILE_NET && n == 0)
+			send_frames(&tx[n]);
 	}
 	while (!doorbells)
 		wfi(); /* the victim says it has attached to both channels */

@@ -353,6 +353,17 @@ int mv_ring_write(struct mv_ring *r, const void *buf, uint32_t len)
 	return mv_ring_writev(r, &iov, 1);
 }
 
+int mv_ring_check_room(struct mv_ring *r, uint32_t len)
+{
+	if (r->broken)
+		return MV_RING_E_CORRUPT;
+	if (!r->producer)
+		return MV_RING_E_INVALID;
+	if (len > r->max_payload)
+		return MV_RING_E_TOO_BIG;
+	return ring_reserve(r, ring_record_bytes(len));
+}
+
 bool mv_ring_need_notify_after_write(struct mv_ring *r, uint32_t old_index)
 {
 	if (r->broken || !r->producer)

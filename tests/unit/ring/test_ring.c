@@ -243,6 +243,40 @@ static void test_full(void)
 	close_ring(&p);
 }
 
+/* The room check answers what the next write would, and arms producer_event as it would. */
+static void test_check_room(void)
+{
+	struct pair p;
+	uint32_t old;
+
+	open_ring(&p, SMALL);
+	CHECK(mv_ring_check_room(&p.tx, 60) == 0);
+	CHECK(mv_ring_check_room(&p.tx, 61) == MV_RING_E_TOO_BIG);
+	CHECK(mv_ring_check_room(&p.rx, 0) == MV_RING_E_INVALID);
+	CHECK(put(&p, 60, 1) == 0);
+	CHECK(mv_ring_check_room(&p.tx, 60) == 0);
+	CHECK(hdr(&p)->prod == 64); /* nothing written */
+	CHECK(put(&p, 52, 2) == 0);
+	/* 8 bytes left: a 4-byte record fits, a 5-byte one does not. */
+	CHECK(mv_ring_check_room(&p.tx, 4) == 0);
+	CHECK(mv_ring_check_room(&p.tx, 5) == MV_RING_E_FULL);
+	CHECK(hdr(&p)->producer_event == 120 + 64 - 128 - 1);
+	CHECK(hdr(&p)->prod == 120);
+	/* The read that frees half the ring notifies; then the largest record fits. */
+	old = mv_ring_index(&p.rx);
+	CHECK(get(&p, 60, 1));
+	CHECK(mv_ring_need_notify_after_read(&p.rx, old));
+	CHECK(mv_ring_check_room(&p.tx, 60) == 0);
+	CHECK(put(&p, 60, 3) == 0);
+	CHECK(get(&p, 52, 2));
+	CHECK(get(&p, 60, 3));
+	/* A corrupt consumer index breaks the producer here as in a write. */
+	hdr(&p)->cons = 4;
+	CHECK(mv_ring_check_room(&p.tx, 60) == MV_RING_E_CORRUPT);
+	CHECK(mv_ring_check_room(&p.tx, 0) == MV_RING_E_CORRUPT);
+	close_ring(&p);
+}
+
 /* A snapshot of cons that shows too little room is refreshed before FULL is answered. */
 static void test_stale_snapshot(void)
 {
@@ -704,6 +738,7 @@ int main(void)
 	test_empty_and_sides();
 	test_roundtrip();
 	test_full();
+	test_check_room();
 	test_stale_snapshot();
 	test_wrap(SMALL, 0);
 	test_wrap(PAGE, 0);

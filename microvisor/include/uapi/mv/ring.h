@@ -211,6 +211,15 @@ MV_RING_MUST_CHECK int mv_ring_writev(struct mv_ring *r, const struct mv_ring_io
 				      uint32_t n);
 
 /*
+ * Producer: is there room now for a record of len bytes? Writes no record. -> 0,
+ * MV_RING_E_FULL (no room; producer_event is set as by a write that found the ring full,
+ * so the consumer notifies once half the ring is free), MV_RING_E_TOO_BIG,
+ * MV_RING_E_CORRUPT. A transmitter asks after each write for room for its largest
+ * record, and stops taking work while there is none, instead of failing the next write.
+ */
+MV_RING_MUST_CHECK int mv_ring_check_room(struct mv_ring *r, uint32_t len);
+
+/*
  * Producer, after one or more writes: true if the consumer asked to be notified for a byte
  * in [old_index, now), old_index being mv_ring_index() before the first write of the batch.
  */
