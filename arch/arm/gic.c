@@ -19,8 +19,14 @@
 /* Owner cell of each physical SPI given to a cell (pass-through). */
 static struct cell *spi_owner[VGIC_NUM_IRQS];
 
-static uint32_t gicd(uint32_t off) { return plat.board.gicd.base + off; }
-static uint32_t gicc(uint32_t off) { return plat.board.gicc.base + off; }
+static uint32_t gicd(uint32_t off)
+{
+	return plat.board.gicd.base + off;
+}
+static uint32_t gicc(uint32_t off)
+{
+	return plat.board.gicc.base + off;
+}
 
 void gic_init_distributor(void)
 {
@@ -44,7 +50,8 @@ void gic_init_cpu(void)
 	for (uint32_t i = 0; i < 32; i += 4)
 		mmio_write32(gicd(GICD_IPRIORITYR + i), IRQ_PRIORITY * 0x01010101u);
 	mmio_write32(gicd(GICD_ISENABLER), (1u << SGI_RESCHEDULE) | (1u << GIC_PPI_HYP_TIMER) |
-					     (1u << GIC_PPI_VTIMER) | (1u << GIC_PPI_MAINTENANCE));
+						   (1u << GIC_PPI_VTIMER) |
+						   (1u << GIC_PPI_MAINTENANCE));
 	mmio_write32(gicc(GICC_PMR), 0xf0u);
 	mmio_write32(gicc(GICC_BPR), 0);
 	/* Split priority drop and deactivation, so that a pass-through interrupt stays active

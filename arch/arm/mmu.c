@@ -16,7 +16,7 @@
 #define HSCTLR_M (1u << 0)
 #define HSCTLR_C (1u << 2)
 #define HSCTLR_I (1u << 12)
-#define HSCTLR_WXN (1u << 19) /* writable memory is never executable */
+#define HSCTLR_WXN (1u << 19)                         /* writable memory is never executable */
 #define LPAE_HYP_AP_RO (LPAE_HYP_AP_RW | (1ull << 7)) /* AP[2] = 1: read-only */
 
 static uint64_t hyp_l1[4] MV_ALIGNED(32);
@@ -47,7 +47,8 @@ static void hyp_map_ram(void)
 {
 	const uint64_t normal = LPAE_AF | LPAE_SH_INNER | LPAE_ATTRIDX(HMAIR_IDX_NORMAL);
 	uint32_t ram = plat.board.ram.base, ram_end = ram + plat.board.ram.size;
-	uint32_t text = (uint32_t)(uintptr_t)__image_start, text_end = (uint32_t)(uintptr_t)__text_end;
+	uint32_t text = (uint32_t)(uintptr_t)__image_start,
+		 text_end = (uint32_t)(uintptr_t)__text_end;
 	uint32_t ro_end = (uint32_t)(uintptr_t)__rodata_end;
 	uint32_t blk = text & ~(BLOCK_2M - 1u), blk_end = blk + BLOCK_2M;
 	hyp_map(ram, blk, normal | LPAE_HYP_AP_RW | LPAE_XN);
@@ -63,8 +64,8 @@ void hyp_mmu_build(void)
 	const uint64_t device = LPAE_AF | LPAE_HYP_AP_RW | LPAE_XN | LPAE_ATTRIDX(HMAIR_IDX_DEVICE);
 	hyp_map_ram();
 	for (unsigned i = 0; i < MV_ARRAY_SIZE(plat.devices) && plat.devices[i].size; i++)
-		if (lpae_map(hyp_l1, plat.devices[i].base, plat.devices[i].base, plat.devices[i].size,
-			     device, hyp_table_alloc))
+		if (lpae_map(hyp_l1, plat.devices[i].base, plat.devices[i].base,
+			     plat.devices[i].size, device, hyp_table_alloc))
 			panic("HYP stage 1: cannot map device window %u", i);
 	dsb();
 }
@@ -89,15 +90,16 @@ enum mv_status arch_stage2_init(struct vmmu *m)
 	m->arch.root = pagepool_alloc(); /* 4 entries used; a page keeps the pool simple */
 	if (!m->arch.root)
 		return MV_E_NO_MEMORY;
-	m->arch.vttbr = (uint64_t)arch_virt_to_phys(m->arch.root) | ((uint64_t)(m->vmid & 0xffu) << 48);
+	m->arch.vttbr =
+		(uint64_t)arch_virt_to_phys(m->arch.root) | ((uint64_t)(m->vmid & 0xffu) << 48);
 	return MV_OK;
 }
 
 enum mv_status arch_stage2_map(struct vmmu *m, struct ipa ipa, struct pa pa, uint32_t size,
 			       uint32_t flags)
 {
-	enum mv_status st = lpae_map(m->arch.root, ipa.bits, pa.bits, size, lpae_stage2_attrs(flags),
-				     pagepool_alloc);
+	enum mv_status st = lpae_map(m->arch.root, ipa.bits, pa.bits, size,
+				     lpae_stage2_attrs(flags), pagepool_alloc);
 	dsb();
 	tlbi_all_nsnh_is();
 	dsb();

@@ -37,8 +37,8 @@ static volatile uint32_t entered_secure __attribute__((section(".data")));
 #define HCR_TIDCP (1u << 20)
 #define HCR_TAC (1u << 21)
 #define HCR_VA (1u << 8) /* a virtual asynchronous abort is pending for the guest */
-#define HCR_GUEST                                                                          \
-	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER |  \
+#define HCR_GUEST                                                                             \
+	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | \
 	 HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC)
 
 /* HDCR (B4.1.66): debug and performance-monitor registers trap; guests see no PMU.
@@ -70,7 +70,8 @@ static volatile uint32_t entered_secure __attribute__((section(".data")));
  */
 void secure_boot_setup(uint32_t cpu)
 {
-	uint32_t lines = cpu == 0 ? (mmio_read32(plat.board.gicd.base + GICD_TYPER) & 0x1fu) + 1u : 1u;
+	uint32_t lines =
+		cpu == 0 ? (mmio_read32(plat.board.gicd.base + GICD_TYPER) & 0x1fu) + 1u : 1u;
 	for (uint32_t i = 0; i < lines; i++)
 		mmio_write32(plat.board.gicd.base + GICD_IGROUPR + 4u * i, 0xffffffffu);
 	mmio_write32(plat.board.gicc.base + GICC_PMR, 0xffu);
@@ -140,7 +141,8 @@ void hyp_main_primary(void)
 		plat.release_secondaries((uint32_t)(uintptr_t)hyp_entry);
 	for (uint32_t cpu = 1; cpu < pcpus; cpu++) {
 		hyp_pen_release[cpu] = 1;
-		arch_dcache_clean((const void *)&hyp_pen_release[cpu], 4); /* the pen runs uncached */
+		arch_dcache_clean((const void *)&hyp_pen_release[cpu],
+				  4); /* the pen runs uncached */
 	}
 	dsb();
 	sev();
@@ -200,7 +202,8 @@ void arch_console_putc(char c)
 
 const void *arch_boot_payload(uint32_t *available)
 {
-	*available = plat.board.ram.base + plat.board.ram.size - (uint32_t)(uintptr_t)__payload_start;
+	*available =
+		plat.board.ram.base + plat.board.ram.size - (uint32_t)(uintptr_t)__payload_start;
 	return __payload_start;
 }
 

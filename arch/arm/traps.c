@@ -38,16 +38,26 @@
 #define HSR_DABT_S1PTW (1u << 7) /* the fault was on a stage-1 table walk */
 /* Fault status (DFSC/IFSC, long-descriptor format: B3.13.6, table B3-23). Only a
  * translation fault (0b0001LL) has an IPA in HPFAR that names an emulated device. */
-static inline bool hsr_translation_fault(uint32_t hsr) { return (hsr & 0x3cu) == 0x04u; }
+static inline bool hsr_translation_fault(uint32_t hsr)
+{
+	return (hsr & 0x3cu) == 0x04u;
+}
 
 /* ISS of a trapped MCR/MRC (B3.13.6): Opc2[19:17] Opc1[16:14] CRn[13:10] Rt[8:5] CRm[4:1] Dir[0]. */
 /* Opc2, Opc1, CRn, CRm of a trapped MCR/MRC. */
-static inline uint32_t cp15_iss_key(uint32_t hsr) { return hsr & 0x000ffc1eu; }
-#define CP15_KEY(opc1, crn, crm, opc2) \
-	(((uint32_t)(opc2) << 17) | ((uint32_t)(opc1) << 14) | ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
+static inline uint32_t cp15_iss_key(uint32_t hsr)
+{
+	return hsr & 0x000ffc1eu;
+}
+#define CP15_KEY(opc1, crn, crm, opc2)                                                   \
+	(((uint32_t)(opc2) << 17) | ((uint32_t)(opc1) << 14) | ((uint32_t)(crn) << 10) | \
+	 ((uint32_t)(crm) << 1))
 #define CP15_RT(hsr) (((hsr) >> 5) & 0xfu)
 #define CP_RT2(hsr) (((hsr) >> 10) & 0xfu) /* MCRR/MRRC second register */
-static inline bool cp15_read(uint32_t hsr) { return hsr & 1u; }
+static inline bool cp15_read(uint32_t hsr)
+{
+	return hsr & 1u;
+}
 
 /* ITSTATE of a Thumb IT block: IT[7:2] in CPSR[15:10], IT[1:0] in CPSR[26:25] (A2.5.2). */
 static uint32_t itstate(uint32_t cpsr)
@@ -78,14 +88,29 @@ static bool condition_passes(uint32_t hsr, uint32_t cpsr)
 	bool n = cpsr >> 31 & 1, z = cpsr >> 30 & 1, c = cpsr >> 29 & 1, v = cpsr >> 28 & 1;
 	bool r;
 	switch (cond >> 1) {
-	case 0: r = z; break;
-	case 1: r = c; break;
-	case 2: r = n; break;
-	case 3: r = v; break;
-	case 4: r = c && !z; break;
-	case 5: r = n == v; break;
-	case 6: r = !z && n == v; break;
-	default: return true; /* AL */
+	case 0:
+		r = z;
+		break;
+	case 1:
+		r = c;
+		break;
+	case 2:
+		r = n;
+		break;
+	case 3:
+		r = v;
+		break;
+	case 4:
+		r = c && !z;
+		break;
+	case 5:
+		r = n == v;
+		break;
+	case 6:
+		r = !z && n == v;
+		break;
+	default:
+		return true; /* AL */
 	}
 	return (cond & 1u) && cond != 0xfu ? !r : r;
 }
@@ -171,20 +196,31 @@ static void handle_wfx(struct vcpu *v, uint32_t hsr)
 }
 
 /* Banked SP and LR of the guest's current mode (ARM ARM B9.3.9, MRS/MSR banked). */
-#define BANKED_ACCESS(X)                                                                  \
-	X(PSR_MODE_SVC, SP_svc, LR_svc) X(PSR_MODE_ABT, SP_abt, LR_abt)                         \
-	X(PSR_MODE_UND, SP_und, LR_und) X(PSR_MODE_IRQ, SP_irq, LR_irq)                         \
+/* clang-format off */
+#define BANKED_ACCESS(X) \
+	X(PSR_MODE_SVC, SP_svc, LR_svc) \
+	X(PSR_MODE_ABT, SP_abt, LR_abt) \
+	X(PSR_MODE_UND, SP_und, LR_und) \
+	X(PSR_MODE_IRQ, SP_irq, LR_irq) \
 	X(PSR_MODE_FIQ, SP_fiq, LR_fiq)
+/* clang-format on */
 
 /* r8-r12 of FIQ mode are banked: the frame holds those of the other modes. */
-#define FIQ_BANKED(X) X(8, r8_fiq) X(9, r9_fiq) X(10, r10_fiq) X(11, r11_fiq) X(12, r12_fiq)
+/* clang-format off */
+#define FIQ_BANKED(X) \
+	X(8, r8_fiq) \
+	X(9, r9_fiq) \
+	X(10, r10_fiq) \
+	X(11, r11_fiq) \
+	X(12, r12_fiq)
+/* clang-format on */
 
 uint32_t guest_reg_read(const struct vcpu *v, uint32_t n)
 {
 	uint32_t mode = v->arch.regs.cpsr & PSR_MODE_MASK, val = 0;
 	if (n >= 8 && n < 13 && mode == PSR_MODE_FIQ) {
-#define READ_FIQ(i, reg)                                                                  \
-	if (n == (i))                                                                     \
+#define READ_FIQ(i, reg) \
+	if (n == (i))    \
 		__asm__ volatile("mrs %0, " #reg : "=r"(val));
 		FIQ_BANKED(READ_FIQ)
 #undef READ_FIQ
@@ -200,12 +236,12 @@ uint32_t guest_reg_read(const struct vcpu *v, uint32_t n)
 		__asm__ volatile("mrs %0, SP_usr" : "=r"(val));
 		return val;
 	}
-#define READ(m, sp, lr)                                                                   \
-	if (mode == (m)) {                                                                \
-		if (n == 13)                                                              \
-			__asm__ volatile("mrs %0, " #sp : "=r"(val));                     \
-		else                                                                      \
-			__asm__ volatile("mrs %0, " #lr : "=r"(val));                     \
+#define READ(m, sp, lr)                                               \
+	if (mode == (m)) {                                            \
+		if (n == 13)                                          \
+			__asm__ volatile("mrs %0, " #sp : "=r"(val)); \
+		else                                                  \
+			__asm__ volatile("mrs %0, " #lr : "=r"(val)); \
 	}
 	BANKED_ACCESS(READ)
 #undef READ
@@ -216,8 +252,8 @@ void guest_reg_write(struct vcpu *v, uint32_t n, uint32_t val)
 {
 	uint32_t mode = v->arch.regs.cpsr & PSR_MODE_MASK;
 	if (n >= 8 && n < 13 && mode == PSR_MODE_FIQ) {
-#define WRITE_FIQ(i, reg)                                                                 \
-	if (n == (i))                                                                     \
+#define WRITE_FIQ(i, reg) \
+	if (n == (i))     \
 		__asm__ volatile("msr " #reg ", %0" : : "r"(val));
 		FIQ_BANKED(WRITE_FIQ)
 #undef WRITE_FIQ
@@ -236,12 +272,12 @@ void guest_reg_write(struct vcpu *v, uint32_t n, uint32_t val)
 			__asm__ volatile("msr SP_usr, %0" : : "r"(val));
 		return;
 	}
-#define WRITE(m, sp, lr)                                                                  \
-	if (mode == (m)) {                                                                \
-		if (n == 13)                                                              \
-			__asm__ volatile("msr " #sp ", %0" : : "r"(val));                 \
-		else                                                                      \
-			__asm__ volatile("msr " #lr ", %0" : : "r"(val));                 \
+#define WRITE(m, sp, lr)                                                  \
+	if (mode == (m)) {                                                \
+		if (n == 13)                                              \
+			__asm__ volatile("msr " #sp ", %0" : : "r"(val)); \
+		else                                                      \
+			__asm__ volatile("msr " #lr ", %0" : : "r"(val)); \
 	}
 	BANKED_ACCESS(WRITE)
 #undef WRITE
@@ -290,8 +326,11 @@ static bool handle_mmio(struct vcpu *v, uint32_t hsr, uint32_t ipa)
 		skip_instruction(v, hsr);
 		return true;
 	}
-	struct vdev_request req = { .size = size, .value = value, .write = write,
-				    .arch = { .srt = srt, .sign_extend = hsr & HSR_DABT_SSE,
+	struct vdev_request req = { .size = size,
+				    .value = value,
+				    .write = write,
+				    .arch = { .srt = srt,
+					      .sign_extend = hsr & HSR_DABT_SSE,
 					      .far = sysreg_read_hdfar(),
 					      .insn_len = (hsr & HSR_IL) ? 4u : 2u } };
 	return vdev_submit(v, ipa, &req); /* the vCPU resumes once the provider answers */
@@ -316,7 +355,8 @@ static void handle_stage2_abort(struct vcpu *v, uint32_t hsr, bool data)
 
 /* A trapped instruction that may be conditional: emulated by `handle` if its condition
  * passes, else skipped (B3.13.6, "Conditional execution of trapped instructions"). */
-static void handle_conditional(struct vcpu *v, uint32_t hsr, void (*handle)(struct vcpu *, uint32_t))
+static void handle_conditional(struct vcpu *v, uint32_t hsr,
+			       void (*handle)(struct vcpu *, uint32_t))
 {
 	if (condition_passes(hsr, v->arch.regs.cpsr))
 		handle(v, hsr);

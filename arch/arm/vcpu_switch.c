@@ -14,13 +14,30 @@
 #define CNTV_CTL_IMASK (1u << 1)
 
 /* The banked registers of the guest's other modes (ARM ARM B9.3.9, MRS/MSR banked). */
-#define BANKED_SWITCHED(X)                                                               \
-	X(SP_usr, sp_usr) X(SP_svc, sp_svc) X(LR_svc, lr_svc) X(SPSR_svc, spsr_svc)             \
-	X(SP_abt, sp_abt) X(LR_abt, lr_abt) X(SPSR_abt, spsr_abt) X(SP_und, sp_und)             \
-	X(LR_und, lr_und) X(SPSR_und, spsr_und) X(SP_irq, sp_irq) X(LR_irq, lr_irq)             \
-	X(SPSR_irq, spsr_irq) X(r8_fiq, r8_fiq) X(r9_fiq, r9_fiq) X(r10_fiq, r10_fiq)           \
-	X(r11_fiq, r11_fiq) X(r12_fiq, r12_fiq) X(SP_fiq, sp_fiq) X(LR_fiq, lr_fiq)             \
+/* clang-format off */
+#define BANKED_SWITCHED(X) \
+	X(SP_usr, sp_usr) \
+	X(SP_svc, sp_svc) \
+	X(LR_svc, lr_svc) \
+	X(SPSR_svc, spsr_svc) \
+	X(SP_abt, sp_abt) \
+	X(LR_abt, lr_abt) \
+	X(SPSR_abt, spsr_abt) \
+	X(SP_und, sp_und) \
+	X(LR_und, lr_und) \
+	X(SPSR_und, spsr_und) \
+	X(SP_irq, sp_irq) \
+	X(LR_irq, lr_irq) \
+	X(SPSR_irq, spsr_irq) \
+	X(r8_fiq, r8_fiq) \
+	X(r9_fiq, r9_fiq) \
+	X(r10_fiq, r10_fiq) \
+	X(r11_fiq, r11_fiq) \
+	X(r12_fiq, r12_fiq) \
+	X(SP_fiq, sp_fiq) \
+	X(LR_fiq, lr_fiq) \
 	X(SPSR_fiq, spsr_fiq)
+/* clang-format on */
 
 static void banked_save(struct arch_banked *b)
 {
@@ -37,10 +54,35 @@ static void banked_restore(const struct arch_banked *b)
 }
 
 /* The CP15 registers switched per vCPU, as one list for save and restore. */
-#define CP15_SWITCHED(X)                                                                  \
-	X(ttbr0) X(ttbr1) X(par) X(sctlr) X(cpacr) X(ttbcr) X(dacr) X(dfsr) X(ifsr) X(adfsr)    \
-	X(aifsr) X(dfar) X(ifar) X(prrr) X(nmrr) X(amair0) X(amair1) X(vbar) X(fcseidr)        \
-	X(contextidr) X(tpidrurw) X(tpidruro) X(tpidrprw) X(csselr) X(cntkctl) X(vmpidr)
+/* clang-format off */
+#define CP15_SWITCHED(X) \
+	X(ttbr0) \
+	X(ttbr1) \
+	X(par) \
+	X(sctlr) \
+	X(cpacr) \
+	X(ttbcr) \
+	X(dacr) \
+	X(dfsr) \
+	X(ifsr) \
+	X(adfsr) \
+	X(aifsr) \
+	X(dfar) \
+	X(ifar) \
+	X(prrr) \
+	X(nmrr) \
+	X(amair0) \
+	X(amair1) \
+	X(vbar) \
+	X(fcseidr) \
+	X(contextidr) \
+	X(tpidrurw) \
+	X(tpidruro) \
+	X(tpidrprw) \
+	X(csselr) \
+	X(cntkctl) \
+	X(vmpidr)
+/* clang-format on */
 
 static void cp15_save(struct arch_cp15 *c)
 {

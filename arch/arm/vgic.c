@@ -26,9 +26,14 @@ _Static_assert(MV_GUEST_GICD_IPA >= MV_BOOT_VGIC_IPA &&
 
 static uint32_t num_lrs;
 
-static uint32_t gich_read(uint32_t off) { return mmio_read32(plat.board.gich.base + off); }
-static void gich_write(uint32_t off, uint32_t v) { mmio_write32(plat.board.gich.base + off, v); }
-
+static uint32_t gich_read(uint32_t off)
+{
+	return mmio_read32(plat.board.gich.base + off);
+}
+static void gich_write(uint32_t off, uint32_t v)
+{
+	mmio_write32(plat.board.gich.base + off, v);
+}
 
 enum mv_status arch_vgic_cell_init(struct cell *c)
 {
@@ -37,8 +42,8 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	if (num_lrs > VGIC_NUM_LRS_MAX)
 		num_lrs = VGIC_NUM_LRS_MAX;
 	arch_vgic_cell_reset(c);
-	return arch_stage2_map(&c->vmmu, ipa_init(GUEST_GICC_IPA), pa_init(plat.board.gicv.base), GICV_SIZE,
-			       MV_REGION_DEVICE);
+	return arch_stage2_map(&c->vmmu, ipa_init(GUEST_GICC_IPA), pa_init(plat.board.gicv.base),
+			       GICV_SIZE, MV_REGION_DEVICE);
 }
 
 void arch_vgic_cell_reset(struct cell *c)
@@ -50,7 +55,8 @@ void arch_vgic_cell_reset(struct cell *c)
 	memcpy(d->hw, hw, sizeof(hw));
 	memset(d->targets, 1, sizeof(d->targets));
 	for (uint32_t n = 0; n < c->num_vcpus; n++)
-		memset((void *)c->vcpus[n].arch.vgic.pending, 0, sizeof(c->vcpus[n].arch.vgic.pending));
+		memset((void *)c->vcpus[n].arch.vgic.pending, 0,
+		       sizeof(c->vcpus[n].arch.vgic.pending));
 	/* A restarted cell may have died with a pass-through interrupt still active. */
 	for (uint32_t id = 32; id < VGIC_NUM_IRQS; id++)
 		if (d->hw[id / 32u] & vgic_bit(id))
@@ -65,11 +71,13 @@ void arch_irq_assign(struct cell *c, uint32_t pirq)
 
 static uint32_t lr_encode(const struct vcpu *v, uint32_t id)
 {
-	uint32_t lr = id | ((uint32_t)(vgic_priority(v, id) >> 3) << GICH_LR_PRIO_SHIFT) | GICH_LR_PENDING;
+	uint32_t lr = id | ((uint32_t)(vgic_priority(v, id) >> 3) << GICH_LR_PRIO_SHIFT) |
+		      GICH_LR_PENDING;
 	if (v->cell->arch.vgic.hw[id / 32u] & vgic_bit(id))
 		lr |= GICH_LR_HW | (id << GICH_LR_PHYS_SHIFT);
 	else if (id < 16)
-		lr |= (uint32_t)v->arch.vgic.sgi_source[id] << GICH_LR_PHYS_SHIFT; /* CPUID of the SGI */
+		lr |= (uint32_t)v->arch.vgic.sgi_source[id]
+		      << GICH_LR_PHYS_SHIFT; /* CPUID of the SGI */
 	return lr;
 }
 
@@ -84,7 +92,8 @@ void arch_vgic_flush(struct vcpu *v)
 	uint32_t listed[VGIC_WORDS] = { 0 };
 	for (uint32_t n = 0; n < num_lrs; n++)
 		if (!(free & (1u << n)))
-			listed[(gich_read(GICH_LR(n)) & 0x3ffu) / 32u] |= vgic_bit(gich_read(GICH_LR(n)) & 0x3ffu);
+			listed[(gich_read(GICH_LR(n)) & 0x3ffu) / 32u] |=
+				vgic_bit(gich_read(GICH_LR(n)) & 0x3ffu);
 	uint32_t hcr = GICH_HCR_EN;
 	for (;;) {
 		uint32_t id = vgic_best_pending(v, listed);
@@ -121,11 +130,13 @@ bool arch_vcpu_virq_pending(struct vcpu *v)
 	 * since, is a wake-up even while the cell has its PPI disabled: WFI would otherwise
 	 * wait for a deadline that no longer exists. */
 	uint32_t fired = CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS;
-	if ((v->arch.vgic.pending[0] & vgic_bit(GIC_PPI_VTIMER)) && (sysreg_read_cntv_ctl() & fired) == fired)
+	if ((v->arch.vgic.pending[0] & vgic_bit(GIC_PPI_VTIMER)) &&
+	    (sysreg_read_cntv_ctl() & fired) == fired)
 		return true;
 	uint32_t free = gich_read(GICH_ELSR0);
 	for (uint32_t n = 0; n < num_lrs; n++)
-		if (!(free & (1u << n)) && (gich_read(GICH_LR(n)) & GICH_LR_STATE_MASK) == GICH_LR_PENDING)
+		if (!(free & (1u << n)) &&
+		    (gich_read(GICH_LR(n)) & GICH_LR_STATE_MASK) == GICH_LR_PENDING)
 			return true;
 	return false;
 }
@@ -197,4 +208,3 @@ void arch_vcpu_vtimer_expired(struct vcpu *v)
 	v->arch.vtimer.ctl |= CNTV_CTL_IMASK;
 	vgic_set_pending(v, GIC_PPI_VTIMER);
 }
-

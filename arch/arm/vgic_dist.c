@@ -55,7 +55,8 @@ uint32_t vgic_best_pending(const struct vcpu *v, const uint32_t *listed)
 		while (bits) {
 			uint32_t id = w * 32u + (uint32_t)__builtin_ctz(bits);
 			bits &= bits - 1u;
-			if (vgic_enabled(v, id) && (best == VGIC_NUM_IRQS || vgic_priority(v, id) < vgic_priority(v, best)))
+			if (vgic_enabled(v, id) && (best == VGIC_NUM_IRQS ||
+						    vgic_priority(v, id) < vgic_priority(v, best)))
 				best = id;
 		}
 	}
@@ -105,7 +106,8 @@ static uint32_t bits_access(struct vcpu *v, uint32_t reg, uint32_t word, bool wr
 static uint8_t *byte_reg(struct vcpu *v, uint32_t base, uint32_t id)
 {
 	if (base == GICD_IPRIORITYR)
-		return id < 32 ? &v->arch.vgic.priority_private[id] : &v->cell->arch.vgic.priority[id];
+		return id < 32 ? &v->arch.vgic.priority_private[id]
+			       : &v->cell->arch.vgic.priority[id];
 	return id < 32 ? NULL : &v->cell->arch.vgic.targets[id];
 }
 
@@ -129,8 +131,10 @@ static void sgi_write(struct vcpu *v, uint32_t val)
 {
 	uint32_t sgi = val & 0xfu, filter = (val >> 24) & 3u, list = (val >> 16) & 0xffu;
 	uint32_t all = (1u << v->cell->num_vcpus) - 1u;
-	uint32_t targets = filter == 0 ? list & all : filter == 1 ? all & ~(1u << v->index)
-					   : filter == 2 ? 1u << v->index : 0;
+	uint32_t targets = filter == 0   ? list & all
+			   : filter == 1 ? all & ~(1u << v->index)
+			   : filter == 2 ? 1u << v->index
+					 : 0;
 	for (uint32_t n = 0; n < v->cell->num_vcpus; n++) {
 		if (targets & (1u << n)) {
 			v->cell->vcpus[n].arch.vgic.sgi_source[sgi] = (uint8_t)v->index;
@@ -140,8 +144,8 @@ static void sgi_write(struct vcpu *v, uint32_t val)
 }
 
 /* SPENDSGIR/CPENDSGIR: a byte per SGI, a bit per requesting vCPU (we keep one source). */
-static uint32_t sgi_pend_access(struct vcpu *v, uint32_t off, uint32_t size, bool write, uint32_t val,
-				bool set)
+static uint32_t sgi_pend_access(struct vcpu *v, uint32_t off, uint32_t size, bool write,
+				uint32_t val, bool set)
 {
 	uint32_t r = 0;
 	for (uint32_t i = 0; i < size; i++) {
@@ -166,8 +170,9 @@ static uint32_t dist_access(struct vcpu *v, uint32_t off, uint32_t size, bool wr
 	struct vgic_dist *d = &v->cell->arch.vgic;
 	bool word = size == 4 && (off & 3u) == 0;
 	if (in(off, GICD_IPRIORITYR, VGIC_NUM_IRQS) || in(off, GICD_ITARGETSR, VGIC_NUM_IRQS))
-		return byte_access(v, off & ~0x3ffu, off, off + size <= (off & ~0x3ffu) + VGIC_NUM_IRQS ? size : 1,
-				   write, val);
+		return byte_access(v, off & ~0x3ffu, off,
+				   off + size <= (off & ~0x3ffu) + VGIC_NUM_IRQS ? size : 1, write,
+				   val);
 	if (in(off, GICD_CPENDSGIR, 32))
 		return sgi_pend_access(v, off, size, write, val, off >= GICD_SPENDSGIR);
 	if (!word)
@@ -183,7 +188,8 @@ static uint32_t dist_access(struct vcpu *v, uint32_t off, uint32_t size, bool wr
 		return 0x0000043bu; /* implementer ARM */
 	if (off == GICD_PIDR2)
 		return 0x20u; /* ArchRev 2: GICv2 */
-	if (off >= GICD_ISENABLER && off < GICD_ICPENDR + 4u * VGIC_WORDS && (off & 0x7fu) < 4u * VGIC_WORDS)
+	if (off >= GICD_ISENABLER && off < GICD_ICPENDR + 4u * VGIC_WORDS &&
+	    (off & 0x7fu) < 4u * VGIC_WORDS)
 		return bits_access(v, off & ~0x7fu, (off & 0x7fu) / 4u, write, val);
 	if (in(off, GICD_ICFGR, VGIC_NUM_IRQS / 4u)) {
 		uint32_t n = (off - GICD_ICFGR) / 4u;

@@ -73,7 +73,8 @@ int main(void)
 		receiver();
 	} else {
 		uint32_t peer_cpu_differs = mv_cell_info(MV_INFO_NUM_CELLS) > 2;
-		sender(peer_cpu_differs ? "channel_notify_cross_cpu_insns" : "channel_notify_same_cpu_insns");
+		sender(peer_cpu_differs ? "channel_notify_cross_cpu_insns"
+					: "channel_notify_same_cpu_insns");
 	}
 	test_report();
 	return 0;

@@ -13,12 +13,12 @@
 #define VTIMER_IRQ 27u
 
 #define MAX_CLIENTS 16u
-#define LINE_MAX 128u      /* characters of a client's line; longer ones go out in pieces */
-#define PROBE_MS 50u       /* how often the clients are checked for having stopped */
-#define GONE_ROUNDS 2u     /* probes in a row that must find every client stopped */
-#define BATCH_RECORDS 16u  /* per client per pass: a chatty client cannot starve the rest */
-#define RX_BUF 256u        /* typed bytes between the UART interrupt and the main loop */
-#define SAY_MAX 512u       /* a line as it goes to the UART, prefix included */
+#define LINE_MAX 128u     /* characters of a client's line; longer ones go out in pieces */
+#define PROBE_MS 50u      /* how often the clients are checked for having stopped */
+#define GONE_ROUNDS 2u    /* probes in a row that must find every client stopped */
+#define BATCH_RECORDS 16u /* per client per pass: a chatty client cannot starve the rest */
+#define RX_BUF 256u       /* typed bytes between the UART interrupt and the main loop */
+#define SAY_MAX 512u      /* a line as it goes to the UART, prefix included */
 
 /*
  * One client: a channel of the console cell, in channel order (Ctrl-A n selects the n-th).

@@ -26,7 +26,7 @@
 #define IIR_THRE 0x2u
 #define IIR_RDA 0x4u
 #define IIR_LINE 0x6u
-#define IIR_BUSY 0x7u  /* DesignWare: LCR written while busy */
+#define IIR_BUSY 0x7u /* DesignWare: LCR written while busy */
 #define IIR_TIMEOUT 0xcu
 #define FCR_FIFOE (1u << 0)
 #define FCR_RFIFOR (1u << 1)

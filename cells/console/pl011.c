@@ -12,7 +12,7 @@
 #define UART_IMSC 0x38u
 #define UART_ICR 0x44u
 
-#define DR_FE (1u << 8) /* framing error */
+#define DR_FE (1u << 8)  /* framing error */
 #define DR_BE (1u << 10) /* break */
 #define FR_BUSY (1u << 3)
 #define FR_RXFE (1u << 4)
@@ -22,8 +22,8 @@
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
 #define CR_RXE (1u << 9)
-#define INT_RX (1u << 4)  /* RXIM / RXIC */
-#define INT_RT (1u << 6)  /* RTIM / RTIC */
+#define INT_RX (1u << 4)    /* RXIM / RXIC */
+#define INT_RT (1u << 6)    /* RTIM / RTIC */
 #define INT_ERR (0xfu << 7) /* framing, parity, break, overrun */
 #define INT_ALL 0x7ffu
 

@@ -21,9 +21,9 @@
 #endif
 
 #define BURN_US 800u
-#define MAX_RESETS 2000u   /* ATTACK_RESET: about 1.6 s should every reset refill the budget */
-#define MAX_RUN_MS 3000u   /* the others: guest time */
-#define MIN_ROUNDS 50u     /* the attack really ran: about 125 rounds in the victim's 1 s */
+#define MAX_RESETS 2000u    /* ATTACK_RESET: about 1.6 s should every reset refill the budget */
+#define MAX_RUN_MS 3000u    /* the others: guest time */
+#define MIN_ROUNDS 50u      /* the attack really ran: about 125 rounds in the victim's 1 s */
 #define MAX_START_US 20000u /* a restart waits for no one but its budget (two periods) */
 #define VICTIM_CHANNEL 0u
 

@@ -15,10 +15,10 @@
 #include "ring_race.h"
 
 #define RINGS 2u
-#define PAYLOAD 0x65636172u  /* "race": the payload of every small record */
+#define PAYLOAD 0x65636172u /* "race": the payload of every small record */
 #define PHASES 2u
 #define PHASE_MS 1000u
-#define REFILL_BYTES 256u    /* 32 small records, one console line of 128 bytes */
+#define REFILL_BYTES 256u     /* 32 small records, one console line of 128 bytes */
 #define REFILL_EVERY_US 4000u /* bounds each ring's output to about 250 lines a second */
 #define FLIPS 16u
 #define PROD_FLIPS 8u
@@ -80,12 +80,14 @@ int main(void)
 	}
 	for (uint32_t i = 0; i < RINGS; i++) {
 		const struct raced *x = &rings[i];
-		cell_printf("channel %u, lengths: %u refills, the console moved its index %u times\n",
-			    1u + i, x->refills[0], x->moves[0]);
+		cell_printf(
+			"channel %u, lengths: %u refills, the console moved its index %u times\n",
+			1u + i, x->refills[0], x->moves[0]);
 		cell_printf("channel %u, %s: %u refills, the console moved its index %u times\n",
 			    1u + i, attack[i], x->refills[1], x->moves[1]);
-		cell_printf("channel %u: %u length flips, %u prod flips, %llu bytes taken\n", 1u + i,
-			    x->race.len_flips, x->race.prod_flips, (unsigned long long)x->race.consumed);
+		cell_printf("channel %u: %u length flips, %u prod flips, %llu bytes taken\n",
+			    1u + i, x->race.len_flips, x->race.prod_flips,
+			    (unsigned long long)x->race.consumed);
 		/* In phase 1 every word the console can read is valid: it must have read on. */
 		CHECK(x->moves[0] > 0);
 		CHECK(x->race.bad_cons == 0);

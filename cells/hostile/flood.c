@@ -61,7 +61,8 @@ int main(void)
 		rounds++;
 	}
 	cell_printf("flooded for %u ms: %u rounds of SGI + ISPENDR + notify; vCPU 1 took %u SGIs, "
-		    "%u SPIs\n", FLOOD_MS, rounds, sgis_taken, spis_taken);
+		    "%u SPIs\n",
+		    FLOOD_MS, rounds, sgis_taken, spis_taken);
 	CHECK(rounds > 1000);
 	CHECK(notify_ok == rounds);
 	test_report();

@@ -30,24 +30,38 @@
 
 #define PROGRESS_EVERY (1u << 18)
 #define FAILURES_SHOWN 32u
-#define DEBUG_WRITE_BUDGET 32u  /* valid DEBUG_WRITEs print; keep the log readable */
-#define SEEN_SLOTS (1u << 21)     /* distinct-ID set: 8 MiB of our 16 MiB */
+#define DEBUG_WRITE_BUDGET 32u /* valid DEBUG_WRITEs print; keep the log readable */
+#define SEEN_SLOTS (1u << 21)  /* distinct-ID set: 8 MiB of our 16 MiB */
 #define CANARY_WORDS 1024u
 
 #define NOT_SUPPORTED 0xffffffffu
 #define INVALID_PARAMETERS ((uint32_t)MV_E_INVALID_PARAMETERS)
 
 enum conduit { VIA_HVC0, VIA_SMC0, VIA_HVC1, VIA_HVC_FFFF, NUM_CONDUITS };
-static const char *const conduit_name[NUM_CONDUITS] = { "hvc #0", "smc #0", "hvc #1", "hvc #0xffff" };
+static const char *const conduit_name[NUM_CONDUITS] = { "hvc #0", "smc #0", "hvc #1",
+							"hvc #0xffff" };
 static void (*const conduit_fn[NUM_CONDUITS])(struct fuzz_regs *) = {
 	fuzz_call_hvc0, fuzz_call_smc0, fuzz_call_hvc1, fuzz_call_hvc_ffff
 };
 
 /* SMCCC owning entities (bits 29:24) as counted in the report. */
-enum range { R_ARCH, R_CPU, R_SIP, R_OEM, R_STD, R_STD_HYP, R_VENDOR_HYP, R_RESERVED, R_TAPP, R_TOS,
-	     NUM_RANGES };
-static const char *const range_name[NUM_RANGES] = { "arch", "cpu", "sip", "oem", "std/psci",
-	"std-hyp", "vendor-hyp", "reserved", "trusted-app", "trusted-os" };
+enum range {
+	R_ARCH,
+	R_CPU,
+	R_SIP,
+	R_OEM,
+	R_STD,
+	R_STD_HYP,
+	R_VENDOR_HYP,
+	R_RESERVED,
+	R_TAPP,
+	R_TOS,
+	NUM_RANGES
+};
+static const char *const range_name[NUM_RANGES] = { "arch",       "cpu",      "sip",
+						    "oem",        "std/psci", "std-hyp",
+						    "vendor-hyp", "reserved", "trusted-app",
+						    "trusted-os" };
 
 /* What the cell learns about itself before fuzzing; answers must stay the same. */
 static struct {
@@ -98,15 +112,14 @@ static enum range range_of(uint32_t fid)
 
 /* The implemented IDs, their neighbours and the PSCI calls we may not make. */
 static const uint32_t known_ids[] = {
-	0x80000000u, 0x80000001u, 0x80000002u, 0x80008000u, 0x80007fffu,
-	0x84000000u, 0x84000001u, 0x84000002u, 0x84000003u, 0x84000004u, 0x84000005u,
-	0x84000006u, 0x84000007u, 0x84000008u, 0x84000009u, 0x8400000Au, 0x8400000Bu,
-	0x8400000Cu, 0x8400000Du, 0x8400000Eu, 0x8400000Fu, 0x84000010u, 0x84000012u,
-	0xC4000001u, 0xC4000003u, 0xC4000004u, 0xC4000012u, 0x04000003u,
-	0x86000000u, 0x86000001u, 0x86000002u, 0x86000003u, 0x86000004u, 0x86000005u,
-	0x86000006u, 0x86000007u, 0x86000008u, 0x86000009u, 0x8600000Au, 0x8600FF00u,
-	0x8600FF01u, 0x8600FF03u, 0x8600FFFFu, 0xC6000000u, 0xC6000001u, 0x06000000u,
-	0x86010000u, 0x86800001u, 0x8F000000u, 0xBF00FF01u,
+	0x80000000u, 0x80000001u, 0x80000002u, 0x80008000u, 0x80007fffu, 0x84000000u, 0x84000001u,
+	0x84000002u, 0x84000003u, 0x84000004u, 0x84000005u, 0x84000006u, 0x84000007u, 0x84000008u,
+	0x84000009u, 0x8400000Au, 0x8400000Bu, 0x8400000Cu, 0x8400000Du, 0x8400000Eu, 0x8400000Fu,
+	0x84000010u, 0x84000012u, 0xC4000001u, 0xC4000003u, 0xC4000004u, 0xC4000012u, 0x04000003u,
+	0x86000000u, 0x86000001u, 0x86000002u, 0x86000003u, 0x86000004u, 0x86000005u, 0x86000006u,
+	0x86000007u, 0x86000008u, 0x86000009u, 0x8600000Au, 0x8600FF00u, 0x8600FF01u, 0x8600FF03u,
+	0x8600FFFFu, 0xC6000000u, 0xC6000001u, 0x06000000u, 0x86010000u, 0x86800001u, 0x8F000000u,
+	0xBF00FF01u,
 };
 #define NUM_KNOWN (sizeof(known_ids) / sizeof(known_ids[0]))
 
@@ -117,17 +130,20 @@ static uint32_t random_fid(struct fuzz_rng *r)
 		return fuzz_next(r);
 	if (pick < 50)
 		return known_ids[fuzz_below(r, NUM_KNOWN)];
-	static const uint8_t owners[] = { 0, 1, 2, 3, 4, 5, 6, 6, 6, 4, 0x30, 0x31, 0x32, 0x3f, 7, 0x2f };
+	static const uint8_t owners[] = { 0, 1, 2,    3,    4,    5,    6, 6,
+					  6, 4, 0x30, 0x31, 0x32, 0x3f, 7, 0x2f };
 	uint32_t owner = owners[fuzz_below(r, sizeof(owners))];
 	if (owner >= 0x32 && owner < 0x3f)
 		owner += fuzz_below(r, 0x3fu - owner);
 	uint32_t fid = owner << 24;
-	fid |= fuzz_one_in(r, 7) ? 0 : 0x80000000u;  /* fast, mostly */
+	fid |= fuzz_one_in(r, 7) ? 0 : 0x80000000u; /* fast, mostly */
 	fid |= fuzz_one_in(r, 4) ? 0x40000000u : 0; /* SMC64/HVC64 convention */
 	if (fuzz_one_in(r, 10))
 		fid |= fuzz_next(r) & 0x00ff0000u; /* bits 23:16, which must be zero */
 	uint32_t num = fuzz_below(r, 100);
-	fid |= num < 40 ? fuzz_below(r, 32) : num < 55 ? 0xff00u | fuzz_below(r, 256) : fuzz_next(r) & 0xffffu;
+	fid |= num < 40   ? fuzz_below(r, 32)
+	       : num < 55 ? 0xff00u | fuzz_below(r, 256)
+			  : fuzz_next(r) & 0xffffu;
 	return fid;
 }
 
@@ -135,28 +151,45 @@ static uint32_t random_fid(struct fuzz_rng *r)
 static uint32_t random_arg(struct fuzz_rng *r)
 {
 	switch (fuzz_below(r, 20)) {
-	case 0: return 0;
-	case 1: return 0xffffffffu;
-	case 2: return 0x80000000u;
-	case 3: return 0x7fffffffu;
+	case 0:
+		return 0;
+	case 1:
+		return 0xffffffffu;
+	case 2:
+		return 0x80000000u;
+	case 3:
+		return 0x7fffffffu;
 	case 4:
-	case 5: return fuzz_below(r, 65);
-	case 6: return HOSTILE_HYP_MEM_PA + (fuzz_below(r, HOSTILE_HYP_MEM_SIZE) & ~3u);
-	case 7: return HOSTILE_RAM_IPA + fuzz_below(r, HOSTILE_FUZZER_RAM_SIZE + 8u) - 4u;
-	case 8: return (fuzz_one_in(r, 2) ? HOSTILE_VICTIM_PA : HOSTILE_HELPER_PA) +
+	case 5:
+		return fuzz_below(r, 65);
+	case 6:
+		return HOSTILE_HYP_MEM_PA + (fuzz_below(r, HOSTILE_HYP_MEM_SIZE) & ~3u);
+	case 7:
+		return HOSTILE_RAM_IPA + fuzz_below(r, HOSTILE_FUZZER_RAM_SIZE + 8u) - 4u;
+	case 8:
+		return (fuzz_one_in(r, 2) ? HOSTILE_VICTIM_PA : HOSTILE_HELPER_PA) +
 		       fuzz_below(r, HOSTILE_CELL_RAM_SIZE);
-	case 9: return HOSTILE_FUZZER_PA + fuzz_below(r, HOSTILE_FUZZER_RAM_SIZE);
+	case 9:
+		return HOSTILE_FUZZER_PA + fuzz_below(r, HOSTILE_FUZZER_RAM_SIZE);
 	case 10: {
-		static const uint32_t dev[] = { HOSTILE_GICD_IPA, HOSTILE_GICV_IPA, HOSTILE_CHANNEL_IPA,
-			HOSTILE_VDEV_IPA, HOSTILE_UART0_PA, HOSTILE_GICH_PA, HOSTILE_GICV_PA, 0xfffff000u };
+		static const uint32_t dev[] = { HOSTILE_GICD_IPA,    HOSTILE_GICV_IPA,
+						HOSTILE_CHANNEL_IPA, HOSTILE_VDEV_IPA,
+						HOSTILE_UART0_PA,    HOSTILE_GICH_PA,
+						HOSTILE_GICV_PA,     0xfffff000u };
 		return dev[fuzz_below(r, sizeof(dev) / sizeof(dev[0]))] + (fuzz_below(r, 4) << 2);
 	}
-	case 11: return known_ids[fuzz_below(r, NUM_KNOWN)];
-	case 12: return 1u << fuzz_below(r, 32);
-	case 13: return (uint32_t)-(int32_t)fuzz_below(r, 16);
-	case 14: return fuzz_below(r, 256) << 8; /* MPIDR Aff1 */
-	case 15: return (uint32_t)(uintptr_t)main | fuzz_below(r, 2);
-	default: return fuzz_next(r);
+	case 11:
+		return known_ids[fuzz_below(r, NUM_KNOWN)];
+	case 12:
+		return 1u << fuzz_below(r, 32);
+	case 13:
+		return (uint32_t) - (int32_t)fuzz_below(r, 16);
+	case 14:
+		return fuzz_below(r, 256) << 8; /* MPIDR Aff1 */
+	case 15:
+		return (uint32_t)(uintptr_t)main | fuzz_below(r, 2);
+	default:
+		return fuzz_next(r);
 	}
 }
 
@@ -181,8 +214,13 @@ static bool terminal(uint32_t fid)
 static bool psci_implemented(uint32_t fid)
 {
 	switch (fid) {
-	case MV_PSCI_VERSION: case MV_PSCI_CPU_OFF: case MV_PSCI_CPU_ON: case MV_PSCI_AFFINITY_INFO:
-	case MV_PSCI_MIGRATE_INFO_TYPE: case MV_PSCI_SYSTEM_OFF: case MV_PSCI_SYSTEM_RESET:
+	case MV_PSCI_VERSION:
+	case MV_PSCI_CPU_OFF:
+	case MV_PSCI_CPU_ON:
+	case MV_PSCI_AFFINITY_INFO:
+	case MV_PSCI_MIGRATE_INFO_TYPE:
+	case MV_PSCI_SYSTEM_OFF:
+	case MV_PSCI_SYSTEM_RESET:
 	case MV_PSCI_FEATURES:
 		return true;
 	case MV_SMCCC_VERSION: /* PSCI 1.0 5.1.14 / SMCCC 1.1: how callers discover SMCCC 1.1 */
@@ -236,9 +274,9 @@ static struct expect model(uint32_t fid, const uint32_t *a)
 		break;
 	case MV_PSCI_CPU_ON:
 		e.name = "PSCI CPU_ON";
-		e.r0 = !target_valid(a[1])                ? INVALID_PARAMETERS
-		       : !in_own_ram(a[2] & ~1u, 4)       ? (uint32_t)MV_E_INVALID_ADDRESS
-							  : (uint32_t)MV_E_ALREADY_ON;
+		e.r0 = !target_valid(a[1])          ? INVALID_PARAMETERS
+		       : !in_own_ram(a[2] & ~1u, 4) ? (uint32_t)MV_E_INVALID_ADDRESS
+						    : (uint32_t)MV_E_ALREADY_ON;
 		break;
 	case MV_PSCI_AFFINITY_INFO:
 		e.name = "PSCI AFFINITY_INFO";
@@ -286,7 +324,8 @@ static struct expect model(uint32_t fid, const uint32_t *a)
 		break;
 	case MV_CALL_VDEV_COMPLETE:
 		e.name = "VDEV_COMPLETE";
-		e.r0 = a[1] >= self.num_vdevs || a[4] > 1 ? INVALID_PARAMETERS : (uint32_t)MV_E_NOT_PRESENT;
+		e.r0 = a[1] >= self.num_vdevs || a[4] > 1 ? INVALID_PARAMETERS
+							  : (uint32_t)MV_E_NOT_PRESENT;
 		break;
 	case MV_CALL_VDEV_INFO:
 		e.name = "VDEV_INFO";
@@ -302,7 +341,8 @@ static struct expect model(uint32_t fid, const uint32_t *a)
 		e.name = "VENDOR_HYP_CALL_UID";
 		e.r0 = 0x6d766973u;
 		break;
-	default: break;
+	default:
+		break;
 	}
 	return e;
 }
@@ -418,14 +458,16 @@ static void fuzz_one(struct fuzz_rng *r, uint32_t n)
 			st.debug_writes++;
 			st.print_dirty = true;
 		} else {
-			f.in[1] = MV_DEBUG_WRITE_MAX + 1u + (f.in[1] << 8); /* out of range: no output */
+			f.in[1] = MV_DEBUG_WRITE_MAX + 1u +
+				  (f.in[1] << 8); /* out of range: no output */
 		}
 	}
 	if (n >= FUZZ_TRACE_FROM) {
 		flush_line();
-		cell_printf("call %u (%s, state %llx): fid %08x args %08x %08x %08x %08x %08x %08x\n", n,
-			    conduit_name[via], state, f.in[0], f.in[1], f.in[2], f.in[3], f.in[4],
-			    f.in[5], f.in[6]);
+		cell_printf(
+			"call %u (%s, state %llx): fid %08x args %08x %08x %08x %08x %08x %08x\n",
+			n, conduit_name[via], state, f.in[0], f.in[1], f.in[2], f.in[3], f.in[4],
+			f.in[5], f.in[6]);
 	}
 	uint32_t undefined = st.smc_undefined;
 	conduit_fn[via](&f);
@@ -493,8 +535,9 @@ int main(void)
 	fuzz_seed(&r, FUZZ_SEED);
 	if (mv_cell_info(MV_INFO_RESET_COUNT) != 0) {
 		/* Second life: the SYSTEM_RESET of the first one worked; now SYSTEM_OFF. */
-		cell_printf("restarted by SYSTEM_RESET (reset count %u), now SYSTEM_OFF with random arguments\n",
-			    mv_cell_info(MV_INFO_RESET_COUNT));
+		cell_printf(
+			"restarted by SYSTEM_RESET (reset count %u), now SYSTEM_OFF with random arguments\n",
+			mv_cell_info(MV_INFO_RESET_COUNT));
 		CHECK(mv_cell_info(MV_INFO_RESET_COUNT) == 1);
 		test_report();
 		terminal_call(&r, MV_PSCI_SYSTEM_OFF);
@@ -525,7 +568,8 @@ int main(void)
 	cell_printf("conduits: hvc #0 %u, smc #0 %u, hvc #1 %u, hvc #0xffff %u\n",
 		    st.by_conduit[VIA_HVC0], st.by_conduit[VIA_SMC0], st.by_conduit[VIA_HVC1],
 		    st.by_conduit[VIA_HVC_FFFF]);
-	cell_printf("fast %u, yielding %u, 64-bit convention %u\n", st.fast, st.yielding, st.conv64);
+	cell_printf("fast %u, yielding %u, 64-bit convention %u\n", st.fast, st.yielding,
+		    st.conv64);
 	for (uint32_t i = 0; i < NUM_RANGES; i++)
 		cell_printf("range %s: %u calls\n", range_name[i], st.by_range[i]);
 	cell_printf("%u answers checked against -1, %u debug writes printed\n", st.checked_unknown,
@@ -533,8 +577,8 @@ int main(void)
 	for (uint32_t i = 0; i < FUZZ_MAX_REASONS && reasons[i].what; i++)
 		cell_printf("failed %u times (first call %u): %s\n", reasons[i].count,
 			    reasons[i].first, reasons[i].what);
-	cell_printf("%u SMCs undefined (no EL3), %u other faults, %u failed calls\n", st.smc_undefined,
-		    st.other_faults, st.failures);
+	cell_printf("%u SMCs undefined (no EL3), %u other faults, %u failed calls\n",
+		    st.smc_undefined, st.other_faults, st.failures);
 	CHECK(st.other_faults == 0);
 	tell_victim();
 	test_report();

@@ -56,12 +56,17 @@ static uint32_t slot[1024] __attribute__((aligned(4096)));
 static uint32_t scratch[1024] __attribute__((aligned(64)));
 
 enum target { T_GICD, T_GICV, T_VDEV, T_UNMAPPED, T_FOREIGN, T_SCRATCH, NUM_TARGETS };
-static const char *const target_name[NUM_TARGETS] = { "gicd", "gicv", "vdev", "unmapped",
-						      "foreign", "scratch" };
+static const char *const target_name[NUM_TARGETS] = { "gicd",     "gicv",    "vdev",
+						      "unmapped", "foreign", "scratch" };
 
 enum outcome { O_DONE, O_SKIPPED, O_DABT, O_ALIGN, O_UNDEF, O_PABT, O_NO_ACCESS, NUM_OUTCOMES };
-static const char *const outcome_name[NUM_OUTCOMES] = { "completed", "condition failed",
-	"aborted", "alignment faults", "undefined", "prefetch aborts", "no access (PLD, failed STREX)" };
+static const char *const outcome_name[NUM_OUTCOMES] = { "completed",
+							"condition failed",
+							"aborted",
+							"alignment faults",
+							"undefined",
+							"prefetch aborts",
+							"no access (PLD, failed STREX)" };
 
 static struct {
 	uint32_t ops, failures, stray_faults;
@@ -177,10 +182,12 @@ static bool mapped(uint32_t a)
 	       (a >= HOSTILE_VDEV_IPA && a - HOSTILE_VDEV_IPA < HOSTILE_VDEV_SIZE);
 }
 
-static const uint16_t gicd_offsets[] = { 0x000, 0x004, 0x008, 0x080, 0x100, 0x104, 0x10c, 0x110,
-	0x17c, 0x180, 0x184, 0x18c, 0x200, 0x204, 0x280, 0x284, 0x300, 0x380, 0x400, 0x41c, 0x420,
-	0x47c, 0x480, 0x800, 0x81c, 0x820, 0x87c, 0x880, 0xc00, 0xc04, 0xc08, 0xc1c, 0xc20, 0xf00,
-	0xf10, 0xf1c, 0xf20, 0xf2c, 0xf30, 0xfe8, 0xffc };
+static const uint16_t gicd_offsets[] = { 0x000, 0x004, 0x008, 0x080, 0x100, 0x104, 0x10c,
+					 0x110, 0x17c, 0x180, 0x184, 0x18c, 0x200, 0x204,
+					 0x280, 0x284, 0x300, 0x380, 0x400, 0x41c, 0x420,
+					 0x47c, 0x480, 0x800, 0x81c, 0x820, 0x87c, 0x880,
+					 0xc00, 0xc04, 0xc08, 0xc1c, 0xc20, 0xf00, 0xf10,
+					 0xf1c, 0xf20, 0xf2c, 0xf30, 0xfe8, 0xffc };
 
 /* An address of the given class; the access is `size` bytes wide (span: LDM/LDRD). */
 static uint32_t pick_address(struct fuzz_rng *r, enum target t, uint32_t size, uint32_t span)
@@ -200,9 +207,15 @@ static uint32_t pick_address(struct fuzz_rng *r, enum target t, uint32_t size, u
 		a = HOSTILE_VDEV_IPA + (fuzz_below(r, HOSTILE_VDEV_SIZE) & 0xff7u);
 		break;
 	case T_FOREIGN: {
-		static const uint32_t bases[] = { HOSTILE_VICTIM_PA, HOSTILE_HELPER_PA, HOSTILE_FUZZER_PA,
-			HOSTILE_UART0_PA, HOSTILE_SYSREGS_PA, HOSTILE_GICH_PA, HOSTILE_GICV_PA,
-			HOSTILE_RAM_IPA + HOSTILE_FUZZER_RAM_SIZE, HOSTILE_CHANNEL_IPA + HOSTILE_CHANNEL_SIZE };
+		static const uint32_t bases[] = { HOSTILE_VICTIM_PA,
+						  HOSTILE_HELPER_PA,
+						  HOSTILE_FUZZER_PA,
+						  HOSTILE_UART0_PA,
+						  HOSTILE_SYSREGS_PA,
+						  HOSTILE_GICH_PA,
+						  HOSTILE_GICV_PA,
+						  HOSTILE_RAM_IPA + HOSTILE_FUZZER_RAM_SIZE,
+						  HOSTILE_CHANNEL_IPA + HOSTILE_CHANNEL_SIZE };
 		a = bases[fuzz_below(r, sizeof(bases) / sizeof(bases[0]))] + fuzz_below(r, 0x2000);
 		break;
 	}
@@ -240,7 +253,7 @@ static enum target pick_target(struct fuzz_rng *r)
 static void sync_code(const void *p, uint32_t bytes)
 {
 	for (uintptr_t a = (uintptr_t)p & ~63u; a < (uintptr_t)p + bytes; a += 64) {
-		__asm__ volatile("mcr p15, 0, %0, c7, c11, 1" : : "r"(a)); /* DCCMVAU */
+		__asm__ volatile("mcr p15, 0, %0, c7, c11, 1" : : "r"(a));     /* DCCMVAU */
 		__asm__ volatile("dsb; mcr p15, 0, %0, c7, c5, 1" : : "r"(a)); /* ICIMVAU */
 	}
 	__asm__ volatile("mcr p15, 0, %0, c7, c5, 6; dsb; isb" : : "r"(0) : "memory"); /* BPIALL */
@@ -262,8 +275,8 @@ static void run_arm(uint32_t insn, struct fuzz_exec_regs *x)
 static uint32_t on_fault(const struct cell_fault *f)
 {
 	uint32_t spsr, pc = f->pc;
-	bool in_slot = f->kind == CELL_FAULT_PABT || (pc >= (uint32_t)(uintptr_t)slot &&
-						       pc < (uint32_t)(uintptr_t)&slot[64]);
+	bool in_slot = f->kind == CELL_FAULT_PABT ||
+		       (pc >= (uint32_t)(uintptr_t)slot && pc < (uint32_t)(uintptr_t)&slot[64]);
 	fault.count++;
 	fault.kind = f->kind;
 	fault.far = f->far;
@@ -283,14 +296,29 @@ static bool condition_passes(uint32_t cond, uint32_t flags)
 {
 	bool n = flags >> 31 & 1, z = flags >> 30 & 1, c = flags >> 29 & 1, v = flags >> 28 & 1, r;
 	switch (cond >> 1) {
-	case 0: r = z; break;
-	case 1: r = c; break;
-	case 2: r = n; break;
-	case 3: r = v; break;
-	case 4: r = c && !z; break;
-	case 5: r = n == v; break;
-	case 6: r = !z && n == v; break;
-	default: return true;
+	case 0:
+		r = z;
+		break;
+	case 1:
+		r = c;
+		break;
+	case 2:
+		r = n;
+		break;
+	case 3:
+		r = v;
+		break;
+	case 4:
+		r = c && !z;
+		break;
+	case 5:
+		r = n == v;
+		break;
+	case 6:
+		r = !z && n == v;
+		break;
+	default:
+		return true;
 	}
 	return cond & 1u ? !r : r;
 }
@@ -324,17 +352,20 @@ static void fail(uint32_t n, const char *what, uint32_t insn, uint32_t addr,
 	if (st.failures > FAILURES_SHOWN)
 		return;
 	cell_printf("FAILED op %u: %s\n", n, what);
-	cell_printf("  insn %08x at %08x, address %08x, flags %08x, fault %u kind %u far %08x fsr %08x\n",
-		    insn, (uint32_t)(uintptr_t)slot, addr, in->cpsr, fault.count, fault.kind, fault.far,
-		    fault.fsr);
+	cell_printf(
+		"  insn %08x at %08x, address %08x, flags %08x, fault %u kind %u far %08x fsr %08x\n",
+		insn, (uint32_t)(uintptr_t)slot, addr, in->cpsr, fault.count, fault.kind, fault.far,
+		fault.fsr);
 	for (uint32_t i = 0; i < 14; i += 7)
 		cell_printf("  r%u.. in  %08x %08x %08x %08x %08x %08x %08x\n", i, reg_get(in, i),
-			    reg_get(in, i + 1), reg_get(in, i + 2), reg_get(in, i + 3), reg_get(in, i + 4),
-			    reg_get(in, i + 5), i + 6 == 13 ? in->lr : reg_get(in, i + 6));
+			    reg_get(in, i + 1), reg_get(in, i + 2), reg_get(in, i + 3),
+			    reg_get(in, i + 4), reg_get(in, i + 5),
+			    i + 6 == 13 ? in->lr : reg_get(in, i + 6));
 	for (uint32_t i = 0; i < 14; i += 7)
 		cell_printf("  r%u.. out %08x %08x %08x %08x %08x %08x %08x\n", i, reg_get(out, i),
 			    reg_get(out, i + 1), reg_get(out, i + 2), reg_get(out, i + 3),
-			    reg_get(out, i + 4), reg_get(out, i + 5), i + 6 == 13 ? out->lr : reg_get(out, i + 6));
+			    reg_get(out, i + 4), reg_get(out, i + 5),
+			    i + 6 == 13 ? out->lr : reg_get(out, i + 6));
 }
 
 static void random_regs(struct fuzz_rng *r, struct fuzz_exec_regs *x)
@@ -353,7 +384,7 @@ struct mem_op {
 	uint32_t rt, rt2, rn, rd;        /* rt2/rd: 16 when unused */
 	uint32_t list;                   /* LDM/STM register list */
 	bool load, sign, single, writeback, exclusive, preload;
-	uint32_t wb_value;               /* Rn after writeback */
+	uint32_t wb_value; /* Rn after writeback */
 };
 
 #define NONE 16u
@@ -361,10 +392,14 @@ struct mem_op {
 static uint32_t shift_value(uint32_t v, uint32_t type, uint32_t amount)
 {
 	switch (type) {
-	case 0: return v << amount;
-	case 1: return amount ? v >> amount : 0;
-	case 2: return amount ? (uint32_t)((int32_t)v >> amount) : (uint32_t)((int32_t)v >> 31);
-	default: return (v >> amount) | (v << (32u - amount));
+	case 0:
+		return v << amount;
+	case 1:
+		return amount ? v >> amount : 0;
+	case 2:
+		return amount ? (uint32_t)((int32_t)v >> amount) : (uint32_t)((int32_t)v >> 31);
+	default:
+		return (v >> amount) | (v << (32u - amount));
 	}
 }
 
@@ -386,7 +421,8 @@ static void gen_mem(struct fuzz_rng *r, enum target t, struct fuzz_exec_regs *x,
 	*m = (struct mem_op){ .rt2 = NONE, .rd = NONE, .size = 4 };
 	m->load = L;
 	m->rt = pick_reg(r);
-	uint32_t pw = fuzz_below(r, 8); /* 0-4 offset, 5 pre-indexed, 6 post-indexed, 7 unprivileged */
+	uint32_t pw =
+		fuzz_below(r, 8); /* 0-4 offset, 5 pre-indexed, 6 post-indexed, 7 unprivileged */
 	if (pw == 5)
 		W = 1;
 	else if (pw >= 6) {
@@ -399,7 +435,8 @@ static void gen_mem(struct fuzz_rng *r, enum target t, struct fuzz_exec_regs *x,
 		m->size = B ? 1 : 4;
 		m->rn = pick_other(r, m->writeback ? 1u << m->rt : 0);
 		if (reg) {
-			uint32_t rm = pick_other(r, (1u << m->rn) | (m->writeback ? 1u << m->rt : 0));
+			uint32_t rm =
+				pick_other(r, (1u << m->rn) | (m->writeback ? 1u << m->rt : 0));
 			uint32_t type = fuzz_below(r, 4), amount = fuzz_below(r, 32);
 			if (type == 3 && amount == 0)
 				amount = 1; /* not RRX, whose result depends on the carry flag */
@@ -411,7 +448,8 @@ static void gen_mem(struct fuzz_rng *r, enum target t, struct fuzz_exec_regs *x,
 			offset = fuzz_one_in(r, 2) ? fuzz_below(r, 16) * 4u : fuzz_below(r, 4096);
 			m->insn = 0x04000000u | offset;
 		}
-		m->insn |= P << 24 | U << 23 | B << 22 | W << 21 | L << 20 | m->rn << 16 | m->rt << 12;
+		m->insn |=
+			P << 24 | U << 23 | B << 22 | W << 21 | L << 20 | m->rn << 16 | m->rt << 12;
 		m->single = !m->writeback;
 	} else if (form < 10) { /* halfwords, signed bytes, doublewords */
 		uint32_t op2 = 1u + fuzz_below(r, 3);
@@ -430,7 +468,8 @@ static void gen_mem(struct fuzz_rng *r, enum target t, struct fuzz_exec_regs *x,
 		uint32_t used = m->writeback ? 1u << m->rt | (dual ? 1u << m->rt2 : 0) : 0;
 		m->rn = pick_other(r, used);
 		if (fuzz_below(r, 2)) {
-			uint32_t rm = pick_other(r, 1u << m->rn | 1u << m->rt | (dual ? 1u << m->rt2 : 0));
+			uint32_t rm = pick_other(r, 1u << m->rn | 1u << m->rt |
+							    (dual ? 1u << m->rt2 : 0));
 			uint32_t rmv = fuzz_one_in(r, 2) ? fuzz_below(r, 64) : fuzz_next(r);
 			reg_set(x, rm, rmv);
 			offset = rmv;
@@ -442,7 +481,7 @@ static void gen_mem(struct fuzz_rng *r, enum target t, struct fuzz_exec_regs *x,
 		m->insn |= P << 24 | U << 23 | W << 21 | L << 20 | m->rn << 16 | m->rt << 12;
 		m->single = !dual && !m->writeback;
 		m->span = dual ? 8 : m->size;
-	} else if (form < 13) { /* LDM/STM, four addressing modes */
+	} else if (form < 13) {                   /* LDM/STM, four addressing modes */
 		uint32_t mode = fuzz_below(r, 4); /* bit 1 P, bit 0 U: DA, IA, DB, IB */
 		m->rn = pick_reg(r);
 		W = fuzz_below(r, 2);
@@ -459,12 +498,14 @@ static void gen_mem(struct fuzz_rng *r, enum target t, struct fuzz_exec_regs *x,
 			  m->rn << 16 | list;
 		m->addr = pick_address(r, t, 4, m->span);
 		m->addr &= ~3u;
-		uint32_t rn = mode == 1 ? m->addr : mode == 3 ? m->addr - 4u
-			    : mode == 0 ? m->addr + m->span - 4u : m->addr + m->span;
+		uint32_t rn = mode == 1   ? m->addr
+			      : mode == 3 ? m->addr - 4u
+			      : mode == 0 ? m->addr + m->span - 4u
+					  : m->addr + m->span;
 		reg_set(x, m->rn, rn);
 		m->wb_value = mode & 1u ? rn + m->span : rn - m->span;
 		return;
-	} else if (form < 15) { /* LDREX/STREX, byte to doubleword */
+	} else if (form < 15) {                 /* LDREX/STREX, byte to doubleword */
 		uint32_t sz = fuzz_below(r, 4); /* 0 word, 1 double, 2 byte, 3 halfword */
 		m->exclusive = true;
 		m->size = sz == 0 ? 4 : sz == 1 ? 8 : sz == 2 ? 1 : 2;
@@ -528,20 +569,25 @@ static uint32_t written_regs(const struct mem_op *m)
 }
 
 static void check_mem(uint32_t n, enum target t, const struct mem_op *m,
-		      const struct fuzz_exec_regs *in, const struct fuzz_exec_regs *out, bool passed)
+		      const struct fuzz_exec_regs *in, const struct fuzz_exec_regs *out,
+		      bool passed)
 {
-	enum outcome o = !passed ? O_SKIPPED : fault.count == 0 ? O_DONE
-		       : fault.kind == CELL_FAULT_DABT && (fault.fsr & 0x40fu) == 1u ? O_ALIGN
-		       : fault.kind == CELL_FAULT_DABT ? O_DABT : O_UNDEF;
+	enum outcome o = !passed                                                       ? O_SKIPPED
+			 : fault.count == 0                                            ? O_DONE
+			 : fault.kind == CELL_FAULT_DABT && (fault.fsr & 0x40fu) == 1u ? O_ALIGN
+			 : fault.kind == CELL_FAULT_DABT                               ? O_DABT
+										       : O_UNDEF;
 	st.by_target[t][o]++;
 	uint32_t may_write = o == O_DONE ? written_regs(m) : 0;
 	if (o == O_DABT && (m->list || m->rt2 != NONE))
-		may_write = written_regs(m) & ~(m->writeback ? 1u << m->rn : 0); /* UNKNOWN on abort */
+		may_write =
+			written_regs(m) & ~(m->writeback ? 1u << m->rn : 0); /* UNKNOWN on abort */
 	for (uint32_t i = 0; i < 15; i++) {
 		if (i == 13 || (may_write & (1u << i)))
 			continue;
 		if (reg_get(in, i) != reg_get(out, i)) {
-			fail(n, "a register the instruction does not write changed", m->insn, m->addr, in, out);
+			fail(n, "a register the instruction does not write changed", m->insn,
+			     m->addr, in, out);
 			return;
 		}
 	}
@@ -551,7 +597,8 @@ static void check_mem(uint32_t n, enum target t, const struct mem_op *m,
 	}
 	if (!passed) {
 		if (fault.count)
-			fail(n, "an instruction whose condition failed faulted", m->insn, m->addr, in, out);
+			fail(n, "an instruction whose condition failed faulted", m->insn, m->addr,
+			     in, out);
 		return;
 	}
 	if (m->preload) {
@@ -579,8 +626,10 @@ static void check_mem(uint32_t n, enum target t, const struct mem_op *m,
 		fail(n, "access to our own RAM aborted", m->insn, m->addr, in, out);
 	if (t == T_UNMAPPED || t == T_FOREIGN || ((t == T_GICD || t == T_VDEV) && !m->single)) {
 		if (o == O_DONE)
-			fail(n, t == T_UNMAPPED || t == T_FOREIGN ? "access outside the cell completed"
-								  : "undecodable MMIO access completed",
+			fail(n,
+			     t == T_UNMAPPED || t == T_FOREIGN
+				     ? "access outside the cell completed"
+				     : "undecodable MMIO access completed",
 			     m->insn, m->addr, in, out);
 		else if (o == O_DABT && fault.far != m->addr && !m->list && m->rt2 == NONE)
 			fail(n, "abort with the wrong DFAR", m->insn, m->addr, in, out);
@@ -606,7 +655,9 @@ static void check_mem(uint32_t n, enum target t, const struct mem_op *m,
 		if (t == T_GICD && known)
 			want = extend(want, m->size, m->sign);
 		if (known && reg_get(out, m->rt) != want)
-			fail(n, t == T_VDEV ? "vdev load: wrong value" : "distributor load: wrong value",
+			fail(n,
+			     t == T_VDEV ? "vdev load: wrong value"
+					 : "distributor load: wrong value",
 			     m->insn, m->addr, in, out);
 	} else if (t == T_VDEV) {
 		for (uint32_t i = 0; i < m->size; i++)
@@ -628,7 +679,8 @@ static void op_mem(struct fuzz_rng *r, uint32_t n)
 		cond = 15;
 	m.insn |= cond << 28;
 	if (n >= FUZZ_TRACE_FROM)
-		cell_printf("op %u: insn %08x address %08x (%s)\n", n, m.insn, m.addr, target_name[t]);
+		cell_printf("op %u: insn %08x address %08x (%s)\n", n, m.insn, m.addr,
+			    target_name[t]);
 	out = in;
 	run_arm(m.insn, &out);
 	st.width[m.size]++;
@@ -641,20 +693,48 @@ static void op_mem(struct fuzz_rng *r, uint32_t n)
  * (c9, c10, c11, c15), ACTLR and the physical timer; other writes could reconfigure us. */
 static uint32_t trapped_write(struct fuzz_rng *r, bool *pmu)
 {
-	uint32_t cp = 15, opc1 = fuzz_below(r, 8), crn, crm = fuzz_below(r, 16), opc2 = fuzz_below(r, 8);
+	uint32_t cp = 15, opc1 = fuzz_below(r, 8), crn, crm = fuzz_below(r, 16),
+		 opc2 = fuzz_below(r, 8);
 	static const uint8_t c10[] = { 0, 1, 4, 8 }, c11[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 15 };
 	switch (fuzz_below(r, 7)) {
-	case 0: cp = 14; opc1 = 0; crn = fuzz_below(r, 16); break;
-	case 1: crn = 9; opc1 = 0; crm = 12u + fuzz_below(r, 3); break;
-	case 2: crn = 9; crm = fuzz_below(r, 9); crm = crm < 3 ? crm : crm + 2u; crm = crm > 8 ? 8 : crm; break;
-	case 3: crn = 10; crm = c10[fuzz_below(r, 4)]; break;
-	case 4: crn = 11; crm = c11[fuzz_below(r, 10)]; break;
-	case 5: crn = 15; break;
+	case 0:
+		cp = 14;
+		opc1 = 0;
+		crn = fuzz_below(r, 16);
+		break;
+	case 1:
+		crn = 9;
+		opc1 = 0;
+		crm = 12u + fuzz_below(r, 3);
+		break;
+	case 2:
+		crn = 9;
+		crm = fuzz_below(r, 9);
+		crm = crm < 3 ? crm : crm + 2u;
+		crm = crm > 8 ? 8 : crm;
+		break;
+	case 3:
+		crn = 10;
+		crm = c10[fuzz_below(r, 4)];
+		break;
+	case 4:
+		crn = 11;
+		crm = c11[fuzz_below(r, 10)];
+		break;
+	case 5:
+		crn = 15;
+		break;
 	default:
 		if (fuzz_below(r, 2)) {
-			crn = 1; opc1 = 0; crm = 0; opc2 = 1; /* ACTLR */
+			crn = 1;
+			opc1 = 0;
+			crm = 0;
+			opc2 = 1; /* ACTLR */
 		} else {
-			crn = 14; opc1 = 0; crm = 2; opc2 = fuzz_below(r, 2); /* CNTP_TVAL, CNTP_CTL */
+			crn = 14;
+			opc1 = 0;
+			crm = 2;
+			opc2 = fuzz_below(r, 2); /* CNTP_TVAL, CNTP_CTL */
 		}
 		break;
 	}
@@ -675,17 +755,22 @@ static void op_coproc(struct fuzz_rng *r, uint32_t n)
 			opc1 = cp == 15 ? (fuzz_below(r, 2) ? 2u : 4u) : opc1;
 			crm = cp == 15 ? 14u : crm;
 		}
-		insn = 0xec400000u | (uint32_t)read << 20 | rt2 << 16 | rt << 12 | cp << 8 | opc1 << 4 | crm;
+		insn = 0xec400000u | (uint32_t)read << 20 | rt2 << 16 | rt << 12 | cp << 8 |
+		       opc1 << 4 | crm;
 	} else if (read) {
 		uint32_t cp = fuzz_below(r, 4) ? 14u + fuzz_below(r, 2) : fuzz_below(r, 16);
 		if (cp == 10 || cp == 11)
 			cp = 15;
 		uint32_t opc1 = fuzz_below(r, 8), crn = fuzz_below(r, 16), crm = fuzz_below(r, 16);
 		if (fuzz_one_in(r, 4)) { /* PMU */
-			opc1 = 0; crn = 9; crm = 12u + fuzz_below(r, 3); cp = 15;
+			opc1 = 0;
+			crn = 9;
+			crm = 12u + fuzz_below(r, 3);
+			cp = 15;
 		}
 		pmu = cp == 15 && crn == 9 && opc1 == 0 && crm >= 12 && crm <= 14;
-		insn = opc1 << 21 | 1u << 20 | crn << 16 | cp << 8 | fuzz_below(r, 8) << 5 | 0x10u | crm;
+		insn = opc1 << 21 | 1u << 20 | crn << 16 | cp << 8 | fuzz_below(r, 8) << 5 | 0x10u |
+		       crm;
 		insn |= 0x0e000000u;
 	} else {
 		insn = 0x0e000000u | trapped_write(r, &pmu);
@@ -753,7 +838,8 @@ static void op_branch(struct fuzz_rng *r, uint32_t n)
 	st.branches++;
 	st.by_target[t][fault.count ? O_PABT : O_DONE]++;
 	if (!fault.count || fault.kind != CELL_FAULT_PABT || fault.far != (to & ~1u))
-		fail(n, "branch to a non-executable address: no prefetch abort there", insn, to, &in, &out);
+		fail(n, "branch to a non-executable address: no prefetch abort there", insn, to,
+		     &in, &out);
 }
 
 /* --- Storms and IT blocks ------------------------------------------------------------ */
@@ -790,7 +876,7 @@ static void storm(struct fuzz_rng *r)
 	gic_sane();
 	for (uint32_t i = 0; i < 64; i++, st.wfe++)
 		__asm__ volatile("wfe");
-	gicd_write(0xf00, 2u << 24 | 1u); /* SGI 1 to ourselves */
+	gicd_write(0xf00, 2u << 24 | 1u);            /* SGI 1 to ourselves */
 	timer_arm(timer_now() + timer_freq() / 50u); /* should the SGI not be pending after all */
 	for (uint32_t i = 0; i < 64; i++, st.wfi++)
 		wfi();
@@ -820,13 +906,22 @@ static void op_it_block(struct fuzz_rng *r, uint32_t n)
 		uint16_t len;
 		const char *name, *failure;
 	} trapped[] = {
-		{ { 0xee11, 0x0f30 }, 2, "mrc ACTLR", /* mrc p15, 0, r0, c1, c0, 1 */
+		{ { 0xee11, 0x0f30 },
+		  2,
+		  "mrc ACTLR", /* mrc p15, 0, r0, c1, c0, 1 */
 		  "Thumb IT block: wrong slots ran after a trapped MRC of ACTLR" },
-		{ { 0xee19, 0x0f1c }, 2, "mrc PMCCNTR", /* mrc p15, 0, r0, c9, c12, 0 */
+		{ { 0xee19, 0x0f1c },
+		  2,
+		  "mrc PMCCNTR", /* mrc p15, 0, r0, c9, c12, 0 */
 		  "Thumb IT block: wrong slots ran after a trapped MRC of PMCCNTR" },
-		{ { 0x6810, 0xbf00 }, 1, "ldr GICD", /* ldr r0, [r2] */
+		{ { 0x6810, 0xbf00 },
+		  1,
+		  "ldr GICD", /* ldr r0, [r2] */
 		  "Thumb IT block: wrong slots ran after an emulated LDR from the GICD" },
-		{ { 0xbf20, 0xbf00 }, 1, "wfe", "Thumb IT block: wrong slots ran after a trapped WFE" },
+		{ { 0xbf20, 0xbf00 },
+		  1,
+		  "wfe",
+		  "Thumb IT block: wrong slots ran after a trapped WFE" },
 	};
 	struct fuzz_exec_regs in, out;
 	uint32_t which = fuzz_below(r, 4), cond = fuzz_below(r, 14);
@@ -853,8 +948,8 @@ static void op_it_block(struct fuzz_rng *r, uint32_t n)
 	st.it_blocks++;
 	bool passes = condition_passes(cond, in.cpsr);
 	if (out.r[1] != (passes ? 0u : 1u) || fault.count) {
-		fail(n, trapped[which].failure,
-		     (uint32_t)t[0] << 16 | t[1], (uint32_t)which, &in, &out);
+		fail(n, trapped[which].failure, (uint32_t)t[0] << 16 | t[1], (uint32_t)which, &in,
+		     &out);
 		if (st.failures <= FAILURES_SHOWN)
 			cell_printf("  (%s, cond %u)\n", trapped[which].name, cond);
 	}
@@ -870,17 +965,18 @@ static void report(uint64_t ticks)
 	for (uint32_t t = 0; t < NUM_TARGETS; t++)
 		for (uint32_t o = 0; o < NUM_OUTCOMES; o++)
 			if (o != O_UNDEF)
-				cell_printf("%s: %u %s\n", target_name[t], st.by_target[t][o], outcome_name[o]);
-	cell_printf("widths: %u byte, %u halfword, %u word, %u doubleword\n", st.width[1], st.width[2],
-		    st.width[4], st.width[8]);
+				cell_printf("%s: %u %s\n", target_name[t], st.by_target[t][o],
+					    outcome_name[o]);
+	cell_printf("widths: %u byte, %u halfword, %u word, %u doubleword\n", st.width[1],
+		    st.width[2], st.width[4], st.width[8]);
 	cell_printf("coprocessor: %u reads, %u trapped writes, %u undefined, %u PMU reads\n",
 		    st.cp_reads, st.cp_writes, st.cp_undef, st.pmu_reads);
 	cell_printf("smc: %u (%u passed their condition), branches: %u, wfi: %u, wfe: %u\n", st.smc,
 		    st.smc_passed, st.branches, st.wfi, st.wfe);
 	cell_printf("thumb IT blocks: %u\n", st.it_blocks);
 	for (uint32_t i = 0; i < FUZZ_MAX_REASONS && reasons[i].what; i++)
-		cell_printf("failed %u times (first op %u): %s\n", reasons[i].count, reasons[i].first,
-			    reasons[i].what);
+		cell_printf("failed %u times (first op %u): %s\n", reasons[i].count,
+			    reasons[i].first, reasons[i].what);
 	cell_printf("%u stray faults, %u failed ops\n", st.stray_faults, st.failures);
 }
 
@@ -890,7 +986,8 @@ static void tell_victim(void)
 	struct mv_ring tx, rx;
 	struct mv_result ch = mv_hvc(MV_CALL_CHANNEL_INFO, 0, 0, 0, 0, 0, 0);
 	CHECK(ch.r0 == MV_OK);
-	CHECK(mv_ring_init_channel(&tx, &rx, (void *)(uintptr_t)ch.r1, ch.r2, MV_CHANNEL_INFO_END(ch.r3)) == 0 &&
+	CHECK(mv_ring_init_channel(&tx, &rx, (void *)(uintptr_t)ch.r1, ch.r2,
+				   MV_CHANNEL_INFO_END(ch.r3)) == 0 &&
 	      mv_ring_write(&tx, done, sizeof(done) - 1) == 0);
 	CHECK(mv_call3(MV_CALL_CHANNEL_NOTIFY, 0, 0, 0) == MV_OK);
 }

@@ -5,8 +5,8 @@
  * checks that it was never kept off its CPU for long. */
 #include "hostile.h"
 
-#define MAX_GAP_MS 2000u    /* longest time the bystander may go without running */
-#define MAX_RUN_S 170u      /* give up: the peer never stopped */
+#define MAX_GAP_MS 2000u /* longest time the bystander may go without running */
+#define MAX_RUN_S 170u   /* give up: the peer never stopped */
 
 static volatile uint32_t doorbells;
 

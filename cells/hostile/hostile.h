@@ -20,8 +20,8 @@ static inline bool peer_running(uint32_t channel)
 
 static inline volatile uint32_t *channel_word(uint32_t channel)
 {
-	return (volatile uint32_t *)(uintptr_t)mv_hvc(MV_CALL_CHANNEL_INFO, channel, 0, 0, 0, 0,
-						      0).r1;
+	return (volatile uint32_t *)(uintptr_t)mv_hvc(MV_CALL_CHANNEL_INFO, channel, 0, 0, 0, 0, 0)
+		.r1;
 }
 
 static inline void announce_done(uint32_t channel)

@@ -31,7 +31,7 @@ int main(void)
 		CHECK(resets == RESETS);
 		test_report();
 		announce_done(0); /* to the bystander */
-		return 0; /* SYSTEM_OFF: vCPU 1 goes down with the cell */
+		return 0;         /* SYSTEM_OFF: vCPU 1 goes down with the cell */
 	}
 	if (resets % PROGRESS_EVERY == 0)
 		cell_printf("%u resets so far\n", resets);

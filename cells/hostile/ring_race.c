@@ -117,7 +117,8 @@ void race_flip(struct race *r, uint32_t c, bool huge, bool prod_too, uint32_t fl
 	volatile uint32_t *w = len_word(r, c);
 	uint32_t avail = dist(r, r->pub, c), big;
 
-	big = avail - MV_RING_LEN_BYTES < r->max_payload ? avail - MV_RING_LEN_BYTES : r->max_payload;
+	big = avail - MV_RING_LEN_BYTES < r->max_payload ? avail - MV_RING_LEN_BYTES
+							 : r->max_payload;
 	if (huge)
 		big = RACE_HUGE;
 	r->aimed = w;

@@ -15,7 +15,7 @@
 #define REPORTS_EVERY 64u   /* looks at the consumer index between two looks at the reports */
 #define PROD_FLIPS 32u      /* invalid producer indices per refill that flips prod */
 #define HOLD_EVERY 8u
-#define HUGE_EVERY 4u       /* refills whose records get a huge length flipped in */
+#define HUGE_EVERY 4u        /* refills whose records get a huge length flipped in */
 #define REPORT_WAIT_MS 5000u /* guest time: the victim never noticed a held length */
 #define MAX_RUN_MS 50000u    /* guest time: the victim never finished */
 
@@ -86,7 +86,8 @@ int main(void)
 		if (c == ~0u)
 			continue;
 		if (c != race.pub) {
-			race_flip(&race, c, race.refills % HUGE_EVERY == HUGE_EVERY - 1u, false, FLIPS);
+			race_flip(&race, c, race.refills % HUGE_EVERY == HUGE_EVERY - 1u, false,
+				  FLIPS);
 			continue;
 		}
 		n = race.refills + 1u;
@@ -97,12 +98,12 @@ int main(void)
 			race_publish(&race, c, race.size, n % 2u ? PROD_FLIPS : 0);
 		}
 	}
-	cell_printf("%u refills, %u length flips, %u prod flips, %u corrupt reports\n", race.refills,
-		    race.len_flips, race.prod_flips, corrupt_reports);
+	cell_printf("%u refills, %u length flips, %u prod flips, %u corrupt reports\n",
+		    race.refills, race.len_flips, race.prod_flips, corrupt_reports);
 	cell_printf("the victim took %llu bytes in %u moves and read %u records\n",
 		    (unsigned long long)race.consumed, race.moves, victim_reads);
-	cell_printf("%u impossible lengths held, %u reported by the victim, in %u ms in all\n", held,
-		    held_reported, (uint32_t)(held_ticks / (timer_freq() / 1000u)));
+	cell_printf("%u impossible lengths held, %u reported by the victim, in %u ms in all\n",
+		    held, held_reported, (uint32_t)(held_ticks / (timer_freq() / 1000u)));
 	CHECK(victim_done);
 	CHECK(held > 0 && held_reported == held);
 	CHECK(race.bad_cons == 0);

@@ -16,9 +16,9 @@
 #define READS 200000u
 #define CANARY_BYTES 32u
 #define SMALL_CAP 64u
-#define GAP_SPINS 256u     /* between the check of a length and the read (take_promised) */
-#define ARENA_BYTES 4096u  /* more than the largest payload of the channel's 4 KiB rings */
-#define MAX_RUN_MS 45000u  /* guest time: the racer stalled the channel for good */
+#define GAP_SPINS 256u    /* between the check of a length and the read (take_promised) */
+#define ARENA_BYTES 4096u /* more than the largest payload of the channel's 4 KiB rings */
+#define MAX_RUN_MS 45000u /* guest time: the racer stalled the channel for good */
 
 enum take { TAKE_EXACT, TAKE_ARENA, TAKE_SMALL, TAKE_KINDS };
 

@@ -80,8 +80,9 @@ static void watch_main(void *arg)
 	stopping = true;
 	CHECK(rtos_sem_take(&done, rtos_ms_to_ticks(2u * PERIOD_MS)) == RTOS_OK);
 	rtos_printf("%u releases every %u ms of %u us work: %u missed (%u skipped), worst latency "
-		    "%u us, worst completion %u us\n", releases, PERIOD_MS, WORK_US, missed,
-		    skipped_total, (uint32_t)(rtos_ticks_to_ns(worst_latency) / 1000u),
+		    "%u us, worst completion %u us\n",
+		    releases, PERIOD_MS, WORK_US, missed, skipped_total,
+		    (uint32_t)(rtos_ticks_to_ns(worst_latency) / 1000u),
 		    (uint32_t)(rtos_ticks_to_ns(worst_completion) / 1000u));
 	uint64_t expected = releases * rtos_us_to_ticks(WORK_US);
 	uint32_t stretch = expected ? (uint32_t)(work_sum * 100u / expected) : 0;

@@ -34,7 +34,8 @@ int main(void)
 		uint32_t offset = MV_VDEV_ACCESS_OFFSET(r.r2);
 		bool write = MV_VDEV_ACCESS_WRITE(r.r2);
 		refused += mv_hvc(MV_CALL_VDEV_COMPLETE, 0, r.r1, write ? 0 : REG_VALUE ^ offset, 0,
-				  0, 0).r0 != MV_OK;
+				  0, 0)
+				   .r0 != MV_OK;
 		served++;
 		if (write && offset == REG_DONE)
 			break;

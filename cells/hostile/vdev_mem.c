@@ -22,8 +22,8 @@ static void on_request(uint32_t id, uint32_t source)
 static void bad_request(const char *what, const struct mv_result *q, uint32_t r0)
 {
 	if (bad_requests++ < 8)
-		cell_printf("bad request (%s): tag %08x access %08x value %08x -> %08x\n", what, q->r1,
-			    q->r2, q->r3, r0);
+		cell_printf("bad request (%s): tag %08x access %08x value %08x -> %08x\n", what,
+			    q->r1, q->r2, q->r3, r0);
 }
 
 static void complete(const struct mv_result *q, uint32_t value, uint32_t abort)
@@ -108,8 +108,8 @@ int main(void)
 		if (serve(&r, &q))
 			break;
 	}
-	cell_printf("served %u requests: %u loads, %u stores, %u refused, %u unaligned\n", served, loads,
-		    stores, refused, unaligned);
+	cell_printf("served %u requests: %u loads, %u stores, %u refused, %u unaligned\n", served,
+		    loads, stores, refused, unaligned);
 	cell_printf("stale tags refused %u times, accepted %u times; %u bad requests\n", stale_ok,
 		    stale_bad, bad_requests);
 	CHECK(served > 0 && bad_requests == 0 && stale_bad == 0);

@@ -10,7 +10,7 @@
 
 #define PATTERN_WORDS 16384u
 #define ROUND_MS 20u
-#define GIVE_UP_S 600u     /* guest time: the fuzzer never finished */
+#define GIVE_UP_S 600u        /* guest time: the fuzzer never finished */
 #define LONGEST_WAIT_MS 1000u /* generous: 2-CPU runs count host time, not instructions */
 
 static uint32_t pattern[PATTERN_WORDS];
@@ -75,9 +75,10 @@ int main(void)
 		done = fuzzer_done(&rx, &broken);
 		gave_up = timer_now() - start > GIVE_UP_S * 1000u * ms;
 	}
-	cell_printf("%u rounds, %u ms of CPU in %u ms beside the fuzzer, longest wait %u ms, %u bad words\n",
-		    rounds, (uint32_t)(busy / ms), (uint32_t)((timer_now() - start) / ms),
-		    (uint32_t)(longest / ms), bad_words);
+	cell_printf(
+		"%u rounds, %u ms of CPU in %u ms beside the fuzzer, longest wait %u ms, %u bad words\n",
+		rounds, (uint32_t)(busy / ms), (uint32_t)((timer_now() - start) / ms),
+		(uint32_t)(longest / ms), bad_words);
 	CHECK(done && !broken);
 	CHECK(bad_words == 0);
 	CHECK(longest < LONGEST_WAIT_MS * ms);

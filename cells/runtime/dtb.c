@@ -17,7 +17,7 @@
 /* The blocks of a tree whose header has been checked (dtb_valid). */
 struct blocks {
 	const uint8_t *base;
-	uint32_t st, st_size; /* structure block: offset and size */
+	uint32_t st, st_size;   /* structure block: offset and size */
 	uint32_t str, str_size; /* strings block */
 };
 

@@ -6,10 +6,22 @@
 
 static irq_handler_t handlers[GIC_NUM_IRQS];
 
-uint32_t gicd_read(uint32_t off) { return *(volatile uint32_t *)(uintptr_t)(GIC_GICD + off); }
-void gicd_write(uint32_t off, uint32_t v) { *(volatile uint32_t *)(uintptr_t)(GIC_GICD + off) = v; }
-static uint32_t gicc_read(uint32_t off) { return *(volatile uint32_t *)(uintptr_t)(GIC_GICC + off); }
-static void gicc_write(uint32_t off, uint32_t v) { *(volatile uint32_t *)(uintptr_t)(GIC_GICC + off) = v; }
+uint32_t gicd_read(uint32_t off)
+{
+	return *(volatile uint32_t *)(uintptr_t)(GIC_GICD + off);
+}
+void gicd_write(uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)(GIC_GICD + off) = v;
+}
+static uint32_t gicc_read(uint32_t off)
+{
+	return *(volatile uint32_t *)(uintptr_t)(GIC_GICC + off);
+}
+static void gicc_write(uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)(GIC_GICC + off) = v;
+}
 
 void gic_init(void)
 {

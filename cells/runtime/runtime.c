@@ -97,7 +97,8 @@ void cell_vprintf(const char *fmt, va_list ap)
 				put(&p, '-');
 			put_number(&p, v < 0 ? (uint64_t)-v : (uint64_t)v, 10, width);
 		} else if (*fmt == 'u' || *fmt == 'x') {
-			uint64_t v = longs >= 2 ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned);
+			uint64_t v =
+				longs >= 2 ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned);
 			put_number(&p, v, *fmt == 'u' ? 10u : 16u, width);
 		} else if (*fmt == 's') {
 			for (const char *s = va_arg(ap, const char *); *s; s++)
@@ -135,8 +136,10 @@ uint32_t timer_freq(void)
 
 void timer_arm(uint64_t deadline)
 {
-	__asm__ volatile("mcrr p15, 3, %0, %1, c14" : : "r"((uint32_t)deadline),
-			 "r"((uint32_t)(deadline >> 32))); /* CNTV_CVAL */
+	__asm__ volatile("mcrr p15, 3, %0, %1, c14"
+			 :
+			 : "r"((uint32_t)deadline),
+			   "r"((uint32_t)(deadline >> 32)));             /* CNTV_CVAL */
 	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1; isb" : : "r"(1u)); /* CNTV_CTL: ENABLE */
 }
 

@@ -49,7 +49,6 @@ static void wait_for_peer(void)
 	irqs_on();
 }
 
-
 static void check_record(uint32_t seq, uint32_t len)
 {
 	uint32_t want = message(seq, expect);
@@ -89,8 +88,8 @@ static void pinger(void)
 			wait_for_peer();
 	}
 	uint64_t ticks = timer_now() - t0;
-	cell_printf("%u messages echoed, %u bad, %u notifies, %u doorbells\n", received, bad_records,
-		    notifies, doorbells);
+	cell_printf("%u messages echoed, %u bad, %u notifies, %u doorbells\n", received,
+		    bad_records, notifies, doorbells);
 	cell_printf("bench: channel_pingpong_msgs_per_s=%u\n",
 		    (uint32_t)((uint64_t)MESSAGES * timer_freq() / (ticks ? ticks : 1)));
 }
@@ -130,7 +129,8 @@ int main(void)
 	CHECK(mv_call3(MV_CALL_CHANNEL_INFO, 1, 0, 0) == MV_E_INVALID_PARAMETERS);
 	CHECK(mv_call3(MV_CALL_CHANNEL_NOTIFY, 7, 0, 0) == MV_E_INVALID_PARAMETERS);
 	uint32_t end = MV_CHANNEL_INFO_END(info.r3);
-	CHECK(mv_ring_init_channel(&tx, &rx, (void *)(uintptr_t)info.r1, info.r2, end) == MV_RING_OK);
+	CHECK(mv_ring_init_channel(&tx, &rx, (void *)(uintptr_t)info.r1, info.r2, end) ==
+	      MV_RING_OK);
 	gic_init();
 	irq_enable(MV_CHANNEL_INFO_VIRQ(info.r3), on_doorbell, 0x80);
 	irqs_on();

@@ -19,16 +19,16 @@
 
 /* flags, csum_start, csum_offset, reserved: the bad ones first, then two good ones. */
 static const struct mv_net_hdr frames[] = {
-	{ 4u, 0, 0, 0 },                                                     /* unknown flag */
-	{ MV_NET_HDR_F_NEEDS_CSUM | MV_NET_HDR_F_DATA_VALID, 34, 6, 0 },     /* both flags */
-	{ MV_NET_HDR_F_DATA_VALID, 34, 0, 0 },                               /* start, no NEEDS */
-	{ 0, 0, 6, 0 },                                                      /* offset, no NEEDS */
-	{ MV_NET_HDR_F_NEEDS_CSUM, 10, 6, 0 },                               /* in the MAC header */
-	{ MV_NET_HDR_F_NEEDS_CSUM, 34, FRAME - 34 - 1, 0 },                  /* 1 byte beyond */
-	{ MV_NET_HDR_F_NEEDS_CSUM, 0xffff, 0xffff, 0 },                      /* far beyond */
-	{ 0, 0, 0, 1 },                                                      /* reserved */
-	{ MV_NET_HDR_F_NEEDS_CSUM, 34, FRAME - 34 - 2, 0 },                  /* good: the last 2 bytes */
-	{ MV_NET_HDR_F_DATA_VALID, 0, 0, 0 },                                /* good */
+	{ 4u, 0, 0, 0 },                                                 /* unknown flag */
+	{ MV_NET_HDR_F_NEEDS_CSUM | MV_NET_HDR_F_DATA_VALID, 34, 6, 0 }, /* both flags */
+	{ MV_NET_HDR_F_DATA_VALID, 34, 0, 0 },                           /* start, no NEEDS */
+	{ 0, 0, 6, 0 },                                                  /* offset, no NEEDS */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 10, 6, 0 },                           /* in the MAC header */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 34, FRAME - 34 - 1, 0 },              /* 1 byte beyond */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 0xffff, 0xffff, 0 },                  /* far beyond */
+	{ 0, 0, 0, 1 },                                                  /* reserved */
+	{ MV_NET_HDR_F_NEEDS_CSUM, 34, FRAME - 34 - 2, 0 }, /* good: the last 2 bytes */
+	{ MV_NET_HDR_F_DATA_VALID, 0, 0, 0 },               /* good */
 };
 #define BAD_FRAMES 8u
 _Static_assert(sizeof(frames) / sizeof(frames[0]) == BAD_FRAMES + 2, "two good frames");
@@ -63,7 +63,8 @@ static void open_channel(uint32_t n, struct mv_ring *tx, struct mv_ring *rx, uin
 	struct mv_result info = mv_hvc(MV_CALL_CHANNEL_INFO, n, 0, 0, 0, 0, 0);
 	CHECK(info.r0 == MV_OK);
 	*end = MV_CHANNEL_INFO_END(info.r3);
-	CHECK(mv_ring_init_channel(tx, rx, (void *)(uintptr_t)info.r1, info.r2, *end) == MV_RING_OK);
+	CHECK(mv_ring_init_channel(tx, rx, (void *)(uintptr_t)info.r1, info.r2, *end) ==
+	      MV_RING_OK);
 	*tx_hdr = (struct mv_ring_shared *)(uintptr_t)(info.r1 + (*end ? info.r2 / 2u : 0));
 	irq_enable(MV_CHANNEL_INFO_VIRQ(info.r3), on_doorbell, 0x80);
 }
@@ -102,10 +103,12 @@ static void survive(void)
 	for (uint32_t n = 0; n < 2; n++)
 		open_channel(n, &tx[n], &rx[n], &end, &hdr[n]);
 	CHECK(mv_call3(MV_CALL_CHANNEL_NOTIFY, 0, 0, 0) == MV_OK); /* ready */
-	for (int round = 0; round < 10000 && (last[0] != MV_RING_E_CORRUPT || last[1] != MV_RING_E_CORRUPT);
+	for (int round = 0;
+	     round < 10000 && (last[0] != MV_RING_E_CORRUPT || last[1] != MV_RING_E_CORRUPT);
 	     round++) {
 		for (uint32_t n = 0; n < 2; n++) {
-			while ((last[n] = mv_ring_read(&rx[n], &v, sizeof(v), &len)) == MV_RING_OK) {
+			while ((last[n] = mv_ring_read(&rx[n], &v, sizeof(v), &len)) ==
+			       MV_RING_OK) {
 				CHECK(len == sizeof(v) && v == good[n]);
 				good[n]++;
 			}

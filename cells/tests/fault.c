@@ -86,7 +86,9 @@ static void check_emulation(void)
 	__asm__ volatile("msr APSR_nzcvq, #0xf0000000\n"
 			 "mrc p14, 0, APSR_nzcv, c0, c1, 0\n" /* DBGDSCRint: RAZ */
 			 "mrs %0, APSR"
-			 : "=r"(v) : : "cc");
+			 : "=r"(v)
+			 :
+			 : "cc");
 	CHECK((v >> 28) == 0 && faults == before);
 
 	uint32_t actlr;
@@ -96,7 +98,9 @@ static void check_emulation(void)
 			 "mrc p15, 0, lr, c1, c0, 1\n" /* ACTLR to LR */
 			 "mov %0, lr\n"
 			 "mov lr, r4"
-			 : "=r"(v) : : "r4", "lr");
+			 : "=r"(v)
+			 :
+			 : "r4", "lr");
 	CHECK(v == actlr && faults == before);
 
 	__asm__ volatile("mrrc p14, 0, %0, %1, c1" : "=r"(lo), "=r"(hi)); /* DBGDRAR */
@@ -110,7 +114,9 @@ static void check_emulation(void)
 			 "ldr r9, [%1]\n"
 			 "mov %0, r9\n"
 			 "msr cpsr_c, r3"
-			 : "=r"(out) : "r"(addr) : "r3", "r9", "memory");
+			 : "=r"(out)
+			 : "r"(addr)
+			 : "r3", "r9", "memory");
 	CHECK(out == 0x43bu && faults == before);
 }
 

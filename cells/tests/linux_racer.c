@@ -106,7 +106,7 @@ static void race_publish(struct race *r, uint32_t cons)
 
 	r->pub = forward(r, cons, r->size);
 	r->aimed = ~0u; /* the largest admissible length changed */
-	dmb(); /* the slots, then prod */
+	dmb();          /* the slots, then prod */
 	store(&r->hdr->prod, r->pub);
 	dmb();
 	ev = load(&r->hdr->consumer_event);

@@ -20,7 +20,6 @@ static uint32_t on_fault(const struct cell_fault *f)
 	return f->pc + 4;
 }
 
-
 static int32_t load_signed_byte(uint32_t off)
 {
 	int32_t v;

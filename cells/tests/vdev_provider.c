@@ -41,7 +41,8 @@ int main(void)
 	CHECK(info.r0 == MV_OK && info.r1 == 0x1000u);
 	CHECK(mv_call3(MV_CALL_VDEV_INFO, 1, 0, 0) == MV_E_INVALID_PARAMETERS);
 	CHECK(mv_call3(MV_CALL_VDEV_COMPLETE, 0, 0xdead00u, 0) == MV_E_NOT_PRESENT);
-	CHECK((int32_t)mv_hvc(MV_CALL_VDEV_COMPLETE, 0, 0, 0, 7, 0, 0).r0 == MV_E_INVALID_PARAMETERS);
+	CHECK((int32_t)mv_hvc(MV_CALL_VDEV_COMPLETE, 0, 0, 0, 7, 0, 0).r0 ==
+	      MV_E_INVALID_PARAMETERS);
 	gic_init();
 	irq_enable(info.r2, on_request, 0x80);
 	irqs_on();
@@ -74,8 +75,8 @@ int main(void)
 		CHECK(mv_hvc(MV_CALL_VDEV_COMPLETE, 0, r.r1, value, 0, 0, 0).r0 == MV_OK);
 		served++;
 		if (MV_VDEV_ACCESS_WRITE(r.r2) && offset == REG_DONE) {
-			cell_printf("served %u requests after %u restart(s), %u doorbells\n", served, resets,
-				    doorbells);
+			cell_printf("served %u requests after %u restart(s), %u doorbells\n",
+				    served, resets, doorbells);
 			test_report();
 			return 0;
 		}

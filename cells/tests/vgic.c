@@ -45,7 +45,7 @@ static void check_registers(void)
 	CHECK(((gicd_read(GICD_ISENABLER + 4) >> 8) & 3u) == 2u);
 	*gicd_byte(GICD_IPRIORITYR + 40) = 0x57;
 	CHECK(*gicd_byte(GICD_IPRIORITYR + 40) == 0x50); /* 5 priority bits */
-	CHECK(*gicd_byte(GICD_ITARGETSR + 27) == 1u);     /* private: this vCPU */
+	CHECK(*gicd_byte(GICD_ITARGETSR + 27) == 1u);    /* private: this vCPU */
 	*gicd_byte(GICD_ITARGETSR + 40) = 2;
 	CHECK(*gicd_byte(GICD_ITARGETSR + 40) == 2);
 	*gicd_byte(GICD_ITARGETSR + 40) = 1;
@@ -77,7 +77,8 @@ static void check_many(void)
 	irqs_off();
 	norder = 0;
 	for (uint32_t i = 0; i < MANY; i++)
-		irq_enable(64 + i, on_irq, (uint8_t)(0x10u + 8u * (MANY - 1u - i))); /* 83 most urgent */
+		irq_enable(64 + i, on_irq,
+			   (uint8_t)(0x10u + 8u * (MANY - 1u - i))); /* 83 most urgent */
 	gicd_write(GICD_ISPENDR + 8, (1u << MANY) - 1u);
 	irqs_on();
 	settle();
@@ -92,8 +93,9 @@ static void check_vtimer(void)
 {
 	irq_enable(27, on_timer, 0x80);
 	uint64_t deadline = timer_now() + timer_freq() / 1000u;
-	__asm__ volatile("mcrr p15, 3, %0, %1, c14" : : "r"((uint32_t)deadline),
-			 "r"((uint32_t)(deadline >> 32)));
+	__asm__ volatile("mcrr p15, 3, %0, %1, c14"
+			 :
+			 : "r"((uint32_t)deadline), "r"((uint32_t)(deadline >> 32)));
 	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1" : : "r"(1u));
 	/* Bounded by time, not by WFIs: any other interrupt may end a WFI early. */
 	while (!hits[27] && timer_now() < deadline + timer_freq())
@@ -101,7 +103,8 @@ static void check_vtimer(void)
 	uint64_t now = timer_now();
 	if (hits[27] != 1 || now < deadline)
 		cell_printf("vtimer: %u hits, woke %d us %s the deadline\n", hits[27],
-			    (int)((now > deadline ? now - deadline : deadline - now) * 1000000u / timer_freq()),
+			    (int)((now > deadline ? now - deadline : deadline - now) * 1000000u /
+				  timer_freq()),
 			    now >= deadline ? "after" : "before");
 	CHECK(hits[27] == 1 && now >= deadline);
 }
@@ -131,7 +134,7 @@ static void check_sgi_wakes_other_vcpu(void)
 	while (!secondary_up && timer_now() - start < second)
 		;
 	for (volatile int i = 0; i < 100000; i++)
-		; /* let it settle into WFI */
+		;                               /* let it settle into WFI */
 	gicd_write(GICD_SGIR, (2u << 16) | 5u); /* target list: vCPU 1 */
 	while (!secondary_hits && timer_now() - start < 2 * second)
 		;

@@ -52,8 +52,8 @@ static bool in_ram(const struct mv_boot_header *h, const struct mv_boot_cell *c,
 }
 
 /* [ipa, ipa + size) overlaps one of the cell's regions in IPA space. */
-static bool over_regions(const struct mv_boot_header *h, const struct mv_boot_cell *c,
-			 uint32_t ipa, uint32_t size)
+static bool over_regions(const struct mv_boot_header *h, const struct mv_boot_cell *c, uint32_t ipa,
+			 uint32_t size)
 {
 	const struct mv_boot_region *r = region_table(h) + c->first_region;
 	for (uint32_t i = 0; i < c->num_regions; i++)
@@ -161,8 +161,8 @@ static const struct mv_boot_vdev *vdev_table(const struct mv_boot_header *h)
 
 /* A window of cell `cell` that the microvisor maps (a channel end) or traps (a vdev): clear
  * of the vGIC, the cell's regions, and the channel ends before `num_ch` in the table. */
-static bool window_free(const struct mv_boot_header *h, uint32_t cell, uint32_t ipa,
-			uint32_t size, uint32_t num_ch)
+static bool window_free(const struct mv_boot_header *h, uint32_t cell, uint32_t ipa, uint32_t size,
+			uint32_t num_ch)
 {
 	if (beyond_4g(ipa, size) || overlaps(ipa, size, MV_BOOT_VGIC_IPA, MV_BOOT_VGIC_SIZE) ||
 	    over_regions(h, cell_of(h, cell), ipa, size))
@@ -187,8 +187,7 @@ static bool channel_ok(const struct mv_boot_header *h, const struct mv_boot_chan
 	       window_free(h, ch->cell[1], ch->ipa[1], ch->size, index);
 }
 
-static bool vdev_ok(const struct mv_boot_header *h, const struct mv_boot_vdev *vd,
-		    uint32_t index)
+static bool vdev_ok(const struct mv_boot_header *h, const struct mv_boot_vdev *vd, uint32_t index)
 {
 	if (vd->consumer >= h->num_cells || vd->provider >= h->num_cells ||
 	    vd->consumer == vd->provider || !is_aligned(vd->ipa | vd->size, PAGE_SIZE) ||
@@ -235,7 +234,8 @@ static const char *check_links(const struct mv_boot_header *h, const struct boot
 {
 	if (!table_ok(h, h->channels_offset, h->num_channels, sizeof(struct mv_boot_channel),
 		      MV_BOOT_MAX_CHANNELS) ||
-	    !table_ok(h, h->vdevs_offset, h->num_vdevs, sizeof(struct mv_boot_vdev), MV_BOOT_MAX_VDEVS) ||
+	    !table_ok(h, h->vdevs_offset, h->num_vdevs, sizeof(struct mv_boot_vdev),
+		      MV_BOOT_MAX_VDEVS) ||
 	    !table_ok(h, h->irqs_offset, h->num_irqs, sizeof(struct mv_boot_irq), MV_BOOT_MAX_IRQS))
 		return "channel, vdev or interrupt table out of bounds";
 	for (uint32_t i = 0; i < h->num_channels; i++)
@@ -246,7 +246,8 @@ static const char *check_links(const struct mv_boot_header *h, const struct boot
 			return "invalid vdev";
 	const struct mv_boot_irq *irq = (const void *)((const uint8_t *)h + h->irqs_offset);
 	for (uint32_t i = 0; i < h->num_irqs; i++) {
-		if (irq[i].cell >= h->num_cells || !virq_ok(irq[i].pirq) || irq[i].virq != irq[i].pirq)
+		if (irq[i].cell >= h->num_cells || !virq_ok(irq[i].pirq) ||
+		    irq[i].virq != irq[i].pirq)
 			return "invalid pass-through interrupt";
 		for (uint32_t j = 0; j < i; j++)
 			if (irq[j].pirq == irq[i].pirq)
@@ -273,8 +274,8 @@ static const char *check_tables(const struct mv_boot_header *h)
 {
 	if (h->num_pcpus == 0)
 		return "boot table CPU count not supported";
-	if (h->num_cells == 0 || h->num_cells > MV_BOOT_MAX_CELLS || h->num_cells > CONFIG_MAX_CELLS ||
-	    h->num_regions > MV_BOOT_MAX_REGIONS)
+	if (h->num_cells == 0 || h->num_cells > MV_BOOT_MAX_CELLS ||
+	    h->num_cells > CONFIG_MAX_CELLS || h->num_regions > MV_BOOT_MAX_REGIONS)
 		return "boot table counts out of range";
 	/* Tables are checked before any cell is: check_cell reads the region table. */
 	if (h->cells_offset % 4 || h->cells_offset > h->total_size ||
@@ -306,7 +307,8 @@ const char *boot_table_check(const struct mv_boot_header *h, const struct boot_e
 	for (uint32_t i = 0; !e && i < h->num_regions; i++) {
 		e = check_region(h, env, &regions[i]);
 		for (uint32_t j = 0; !e && j < i; j++)
-			if (overlaps(regions[i].pa, regions[i].size, regions[j].pa, regions[j].size))
+			if (overlaps(regions[i].pa, regions[i].size, regions[j].pa,
+				     regions[j].size))
 				e = "regions overlap physically";
 	}
 	uint32_t vcpus = 0, owned = 0;

@@ -30,7 +30,8 @@ void cells_create(const struct mv_boot_header *hdr)
 		c->num_vcpus = bc[i].num_vcpus;
 		next_vcpu += c->num_vcpus;
 		/* VMID 0 is left unused so that a stale VTTBR never matches a cell. */
-		if (vmmu_init(&c->vmmu, i + 1, &regions[bc[i].first_region], bc[i].num_regions) != MV_OK ||
+		if (vmmu_init(&c->vmmu, i + 1, &regions[bc[i].first_region], bc[i].num_regions) !=
+			    MV_OK ||
 		    arch_vgic_cell_init(c) != MV_OK)
 			panic("cell %s: stage-2 tables do not fit in the pool", bc[i].name);
 		for (uint32_t n = 0; n < c->num_vcpus; n++) {
@@ -48,8 +49,9 @@ void cells_create(const struct mv_boot_header *hdr)
 			sched_pin(v);
 		}
 		log_printf("cell %u %s: %u vCPU, priority %u, %u region(s), image %u bytes\n",
-			   (unsigned)i, bc[i].name, (unsigned)c->num_vcpus, (unsigned)c->boot->priority,
-			   (unsigned)c->boot->num_regions, (unsigned)c->boot->image_size);
+			   (unsigned)i, bc[i].name, (unsigned)c->num_vcpus,
+			   (unsigned)c->boot->priority, (unsigned)c->boot->num_regions,
+			   (unsigned)c->boot->image_size);
 	}
 	num_cells = hdr->num_cells;
 }
@@ -79,7 +81,8 @@ static uint32_t copy_chunk(struct cell *c, uint32_t ipa, const uint8_t *src, uin
 	uint32_t n = size - done < CONFIG_CELL_LOAD_CHUNK ? size - done : CONFIG_CELL_LOAD_CHUNK;
 	struct pa pa;
 	if (!vmmu_ram_range(&c->vmmu, ipa_init(ipa), size, &pa))
-		panic("cell %s: image outside its RAM", c->boot->name); /* boot_table_check rules it out */
+		panic("cell %s: image outside its RAM",
+		      c->boot->name); /* boot_table_check rules it out */
 	uint8_t *dst = (uint8_t *)arch_phys_to_virt(pa) + done;
 	memcpy(dst, src + done, n);
 	arch_dcache_clean(dst, n);
@@ -113,8 +116,8 @@ enum mv_status cell_vcpu_start(struct vcpu *target, uint32_t entry, uint32_t con
 {
 	struct cell *c = target->cell;
 	spin_lock(&c->life_lock);
-	enum mv_status st = c->state == CELL_RUNNING ? vcpu_start(target, entry, context, false)
-						     : MV_E_DENIED;
+	enum mv_status st =
+		c->state == CELL_RUNNING ? vcpu_start(target, entry, context, false) : MV_E_DENIED;
 	spin_unlock(&c->life_lock);
 	return st;
 }

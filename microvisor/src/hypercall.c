@@ -108,17 +108,25 @@ static struct smccc_result hc_yield(struct vcpu *v, const struct smccc_args *a)
 
 /* Every call of the vendor-hypervisor range, in function-number order: the table below
  * has exactly MV_CALL_COUNT entries, none of them NULL (checked at compile time). */
-#define MV_CALLS(X)                                                                      \
-	X(ABI_VERSION, hc_abi_version) X(CELL_INFO, hc_cell_info)                             \
-	X(DEBUG_WRITE, hc_debug_write) X(YIELD, hc_yield) X(CHANNEL_INFO, hc_channel_info)    \
-	X(CHANNEL_NOTIFY, hc_channel_notify) X(VDEV_GET, hc_vdev_get)                          \
-	X(VDEV_COMPLETE, hc_vdev_complete) X(VDEV_INFO, hc_vdev_info)                          \
+/* clang-format off */
+#define MV_CALLS(X) \
+	X(ABI_VERSION, hc_abi_version) \
+	X(CELL_INFO, hc_cell_info) \
+	X(DEBUG_WRITE, hc_debug_write) \
+	X(YIELD, hc_yield) \
+	X(CHANNEL_INFO, hc_channel_info) \
+	X(CHANNEL_NOTIFY, hc_channel_notify) \
+	X(VDEV_GET, hc_vdev_get) \
+	X(VDEV_COMPLETE, hc_vdev_complete) \
+	X(VDEV_INFO, hc_vdev_info) \
 	X(CELL_NAME, hc_cell_name)
+/* clang-format on */
 
 #define MV_CALL_ENTRY(name, fn) [MV_CALL_##name & 0xffffu] = fn,
 #define MV_CALL_ONE(name, fn) +1
 static const hypercall_fn mv_calls[] = { MV_CALLS(MV_CALL_ENTRY) };
-_Static_assert(MV_ARRAY_SIZE(mv_calls) == MV_CALL_COUNT && (0 MV_CALLS(MV_CALL_ONE)) == MV_CALL_COUNT,
+_Static_assert(MV_ARRAY_SIZE(mv_calls) == MV_CALL_COUNT &&
+		       (0 MV_CALLS(MV_CALL_ONE)) == MV_CALL_COUNT,
 	       "one handler for every function number below MV_CALL_COUNT");
 
 /* SMCCC 1.1 section 7: the calls of the Arm architecture range that we implement. */

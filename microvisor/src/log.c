@@ -44,14 +44,17 @@ static void format(const char *fmt, va_list ap)
 		uint64_t u;
 		switch (*fmt) {
 		case 'd': {
-			int64_t s = longs >= 2 ? va_arg(ap, long long) : longs ? va_arg(ap, long) : va_arg(ap, int);
+			int64_t s = longs >= 2 ? va_arg(ap, long long)
+				    : longs    ? va_arg(ap, long)
+					       : va_arg(ap, int);
 			out_number(s < 0 ? (uint64_t)-s : (uint64_t)s, 10, width, s < 0);
 			break;
 		}
 		case 'u':
 		case 'x':
 			u = longs >= 2 ? va_arg(ap, unsigned long long)
-			    : longs ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+			    : longs    ? va_arg(ap, unsigned long)
+				       : va_arg(ap, unsigned);
 			out_number(u, *fmt == 'u' ? 10u : 16u, width, false);
 			break;
 		case 'p':

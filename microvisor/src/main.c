@@ -13,7 +13,8 @@ static uint32_t boot_num_pcpus = 1;
 
 uint32_t mv_boot(void)
 {
-	struct boot_env env = { .board = arch_board(), .image_pa = arch_image_start(),
+	struct boot_env env = { .board = arch_board(),
+				.image_pa = arch_image_start(),
 				.max_pcpus = CONFIG_MAX_PCPUS };
 	const struct mv_boot_header *h = arch_boot_payload(&env.available);
 	env.table_pa = arch_virt_to_phys(h);

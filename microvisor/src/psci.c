@@ -56,8 +56,9 @@ static struct smccc_result psci_affinity_info(struct vcpu *v, const struct smccc
 	if (st != MV_OK)
 		return smccc_status(st);
 	uint32_t s = target->state;
-	return smccc_ret(s == VCPU_OFF ? MV_PSCI_AFFINITY_OFF
-			 : s == VCPU_ON_PENDING ? MV_PSCI_AFFINITY_ON_PENDING : MV_PSCI_AFFINITY_ON,
+	return smccc_ret(s == VCPU_OFF          ? MV_PSCI_AFFINITY_OFF
+			 : s == VCPU_ON_PENDING ? MV_PSCI_AFFINITY_ON_PENDING
+						: MV_PSCI_AFFINITY_ON,
 			 0, 0, 0);
 }
 

@@ -37,7 +37,10 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	(void)c;
 	return MV_OK;
 }
-void arch_vgic_cell_reset(struct cell *c) { (void)c; }
+void arch_vgic_cell_reset(struct cell *c)
+{
+	(void)c;
+}
 
 struct assignment {
 	struct cell *cell;
@@ -84,7 +87,10 @@ static const struct mv_board board = {
 	.gicv = { 0x2c006000u, 0x2000u },
 };
 
-static struct mv_boot_header *hdr(void) { return (struct mv_boot_header *)arena.table; }
+static struct mv_boot_header *hdr(void)
+{
+	return (struct mv_boot_header *)arena.table;
+}
 static struct mv_boot_cell *bcell(uint32_t i)
 {
 	return (struct mv_boot_cell *)(arena.table + hdr()->cells_offset) + i;
@@ -102,32 +108,68 @@ static void build_table(void)
 {
 	memset(arena.table, 0, sizeof(arena.table));
 	struct mv_boot_header *h = hdr();
-	*h = (struct mv_boot_header){ .magic = MV_BOOT_MAGIC, .version = MV_BOOT_VERSION,
-		.header_size = sizeof(*h), .total_size = TOTAL, .hyp_mem_base = 0x40000000u,
-		.num_pcpus = 2, .num_cells = 2, .cells_offset = 128, .num_regions = 3,
-		.regions_offset = 384, .num_channels = 1, .channels_offset = 512, .num_vdevs = 1,
-		.vdevs_offset = 640, .num_irqs = 2, .irqs_offset = 768 };
+	*h = (struct mv_boot_header){ .magic = MV_BOOT_MAGIC,
+				      .version = MV_BOOT_VERSION,
+				      .header_size = sizeof(*h),
+				      .total_size = TOTAL,
+				      .hyp_mem_base = 0x40000000u,
+				      .num_pcpus = 2,
+				      .num_cells = 2,
+				      .cells_offset = 128,
+				      .num_regions = 3,
+				      .regions_offset = 384,
+				      .num_channels = 1,
+				      .channels_offset = 512,
+				      .num_vdevs = 1,
+				      .vdevs_offset = 640,
+				      .num_irqs = 2,
+				      .irqs_offset = 768 };
 	h->hyp_mem_size = arch_virt_to_phys(arena.ram) - h->hyp_mem_base;
-	*bcell(0) = (struct mv_boot_cell){ .name = "a", .image_offset = 0x1000, .image_size = 0x1000,
-		.load_ipa = RAM_IPA, .entry_ipa = RAM_IPA + 0x40u, .first_region = 0, .num_regions = 1,
-		.num_vcpus = 1, .priority = 5, .time_slice_us = 1000 };
-	*bcell(1) = (struct mv_boot_cell){ .name = "b", .image_offset = 0x2000, .image_size = 0x800,
-		.load_ipa = RAM_IPA, .entry_ipa = RAM_IPA, .first_region = 1, .num_regions = 2,
-		.num_vcpus = 2, .priority = 7, .time_slice_us = 1000, .budget_us = 500,
-		.period_us = 1000, .vcpu_pcpu = { 1, 0 }, .dtb_offset = 0x2800, .dtb_size = 0x100,
-		.dtb_ipa = DTB_IPA };
+	*bcell(0) = (struct mv_boot_cell){ .name = "a",
+					   .image_offset = 0x1000,
+					   .image_size = 0x1000,
+					   .load_ipa = RAM_IPA,
+					   .entry_ipa = RAM_IPA + 0x40u,
+					   .first_region = 0,
+					   .num_regions = 1,
+					   .num_vcpus = 1,
+					   .priority = 5,
+					   .time_slice_us = 1000 };
+	*bcell(1) = (struct mv_boot_cell){ .name = "b",
+					   .image_offset = 0x2000,
+					   .image_size = 0x800,
+					   .load_ipa = RAM_IPA,
+					   .entry_ipa = RAM_IPA,
+					   .first_region = 1,
+					   .num_regions = 2,
+					   .num_vcpus = 2,
+					   .priority = 7,
+					   .time_slice_us = 1000,
+					   .budget_us = 500,
+					   .period_us = 1000,
+					   .vcpu_pcpu = { 1, 0 },
+					   .dtb_offset = 0x2800,
+					   .dtb_size = 0x100,
+					   .dtb_ipa = DTB_IPA };
 	struct mv_boot_region *r = (void *)(arena.table + h->regions_offset);
 	r[0] = (struct mv_boot_region){ RAM_IPA, arch_virt_to_phys(arena.ram[0]), RAM_SIZE,
 					MV_REGION_RAM };
 	r[1] = (struct mv_boot_region){ RAM_IPA, arch_virt_to_phys(arena.ram[1]), RAM_SIZE,
 					MV_REGION_RAM };
 	r[2] = (struct mv_boot_region){ 0x1c0a0000u, 0x1c0a0000u, 0x1000u, MV_REGION_DEVICE };
-	*(struct mv_boot_channel *)(arena.table + h->channels_offset) = (struct mv_boot_channel){
-		.name = "net", .cell = { 0, 1 }, .ipa = { 0x90000000u, 0x90100000u },
-		.virq = { 40, 41 }, .size = 0x2000 };
-	*(struct mv_boot_vdev *)(arena.table + h->vdevs_offset) = (struct mv_boot_vdev){
-		.name = "uart", .consumer = 0, .provider = 1, .ipa = 0x1c090000u, .size = 0x1000,
-		.provider_virq = 42 };
+	*(struct mv_boot_channel *)(arena.table + h->channels_offset) =
+		(struct mv_boot_channel){ .name = "net",
+					  .cell = { 0, 1 },
+					  .ipa = { 0x90000000u, 0x90100000u },
+					  .virq = { 40, 41 },
+					  .size = 0x2000 };
+	*(struct mv_boot_vdev *)(arena.table + h->vdevs_offset) =
+		(struct mv_boot_vdev){ .name = "uart",
+				       .consumer = 0,
+				       .provider = 1,
+				       .ipa = 0x1c090000u,
+				       .size = 0x1000,
+				       .provider_virq = 42 };
 	struct mv_boot_irq *irq = (void *)(arena.table + h->irqs_offset);
 	irq[0] = (struct mv_boot_irq){ .cell = 1, .pirq = 37, .virq = 37 };
 	irq[1] = (struct mv_boot_irq){ .cell = 0, .pirq = 38, .virq = 38 };
@@ -164,13 +206,15 @@ static void test_boot(void)
 	memset(arena.chan, GUARD, sizeof(arena.chan));
 	fake.enter_guest = enter_guest;
 	CHECK(mv_boot() == 2);
-	CHECK(num_cells == 2 && !strcmp(cells[0].boot->name, "a") && !strcmp(cells[1].boot->name, "b"));
+	CHECK(num_cells == 2 && !strcmp(cells[0].boot->name, "a") &&
+	      !strcmp(cells[1].boot->name, "b"));
 	CHECK(cells[0].boot == bcell(0) && cells[1].boot == bcell(1));
 	CHECK(cells[0].image == arena.table + 0x1000 && cells[1].image == arena.table + 0x2000);
 	for (uint32_t i = 0; i < 2; i++) {
 		struct vcpu *v0 = &cells[i].vcpus[0];
 		CHECK(cells[i].state == CELL_RUNNING);
-		CHECK(v0->state == VCPU_ON_PENDING && (v0->hazards & VCPU_REQ_START) && v0->start_load);
+		CHECK(v0->state == VCPU_ON_PENDING && (v0->hazards & VCPU_REQ_START) &&
+		      v0->start_load);
 	}
 	CHECK(cells[1].num_vcpus == 2 && cells[1].vcpus[1].state == VCPU_OFF);
 	CHECK(cells[1].vcpus[0].pcpu == 1 && cells[1].vcpus[1].pcpu == 0);
@@ -212,7 +256,8 @@ static void test_boot(void)
 	CHECK(vb->arch.regs.pc == RAM_IPA && vb->arch.regs.r[0] == 0 &&
 	      vb->arch.regs.r[1] == 0xffffffffu && vb->arch.regs.r[2] == DTB_IPA);
 	CHECK(arena.ram[1][0] == 0xb1 && arena.ram[1][0x7ff] == 0xb1 && arena.ram[1][0x800] == 0);
-	CHECK(arena.ram[1][0x8000] == 0xd7 && arena.ram[1][0x80ff] == 0xd7 && arena.ram[1][0x8100] == 0);
+	CHECK(arena.ram[1][0x8000] == 0xd7 && arena.ram[1][0x80ff] == 0xd7 &&
+	      arena.ram[1][0x8100] == 0);
 	/* A channel notify now reaches the running peer. */
 	struct smccc_args n = { { MV_CALL_CHANNEL_NOTIFY, 0, 0, 0, 0, 0, 0 } };
 	uint32_t raises = fake.virq_raises;
@@ -225,8 +270,20 @@ static void test_boot(void)
 
 static int variant;
 
-enum { V_CONSOLE, V_CONSOLE_PREFIX, V_NO_PAYLOAD, V_MAGIC, V_CHECKSUM, V_VERSION, V_SIZE,
-       V_PCPUS, V_CHANNEL_ROOM, V_VDEV, V_IRQ_TWICE, V_COUNT };
+enum {
+	V_CONSOLE,
+	V_CONSOLE_PREFIX,
+	V_NO_PAYLOAD,
+	V_MAGIC,
+	V_CHECKSUM,
+	V_VERSION,
+	V_SIZE,
+	V_PCPUS,
+	V_CHANNEL_ROOM,
+	V_VDEV,
+	V_IRQ_TWICE,
+	V_COUNT
+};
 
 static int boot_variant(void)
 {
@@ -298,11 +355,14 @@ static void test_boot_children(void)
 		if (variant == V_CONSOLE || variant == V_CONSOLE_PREFIX) {
 			CHECK(st == 0);
 			CHECK(strstr(out, "PANIC") == NULL);
-			CHECK(strstr(out, "microvisor: boot table v3, 2 cell(s), 2 CPU(s), 10496 bytes"));
+			CHECK(strstr(
+				out,
+				"microvisor: boot table v3, 2 cell(s), 2 CPU(s), 10496 bytes"));
 			continue;
 		}
-		bool ok = st == FAKE_HALTED && strstr(out, "PANIC: cpu0: ") && strstr(out, "main.c:") &&
-			  strstr(out, msg[variant]) && !strstr(out, "microvisor: boot table v");
+		bool ok = st == FAKE_HALTED && strstr(out, "PANIC: cpu0: ") &&
+			  strstr(out, "main.c:") && strstr(out, msg[variant]) &&
+			  !strstr(out, "microvisor: boot table v");
 		CHECK(ok);
 		if (!ok)
 			fprintf(stderr, "variant %d: status %d, output:\n%s\n", variant, st, out);
@@ -320,8 +380,8 @@ static void test_memcpy(void)
 	static uint8_t src[BUF], dst[BUF], ref[BUF];
 	for (uint32_t i = 0; i < BUF; i++)
 		src[i] = (uint8_t)(i * 7u + 3u);
-	static const size_t lens[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33,
-				       63, 64, 100, 128 };
+	static const size_t lens[] = { 0,  1,  2,  3,  4,  5,  6,  7,  8,   9,  12,
+				       15, 16, 17, 31, 32, 33, 63, 64, 100, 128 };
 	for (uint32_t so = 0; so < 8; so++)
 		for (uint32_t d = 0; d < 8; d++)
 			for (uint32_t l = 0; l < MV_ARRAY_SIZE(lens); l++) {
@@ -352,7 +412,8 @@ static void test_memcpy(void)
 	 * paths. (Above the source an overlap is undefined for memcpy, and is not asked.) */
 	static const struct {
 		uint32_t d, s, n;
-	} ov[] = { { 0, 4, 64 }, { 0, 1, 63 }, { 3, 5, 40 }, { 8, 12, 4 }, { 0, 8, 128 }, { 1, 2, 1 } };
+	} ov[] = { { 0, 4, 64 }, { 0, 1, 63 },  { 3, 5, 40 },
+		   { 8, 12, 4 }, { 0, 8, 128 }, { 1, 2, 1 } };
 	for (uint32_t i = 0; i < MV_ARRAY_SIZE(ov); i++) {
 		static uint8_t a[BUF], b[BUF];
 		for (uint32_t j = 0; j < BUF; j++)
@@ -383,7 +444,8 @@ static void test_memset(void)
 				bool ok = ret == dst + d && memcmp(dst, ref, BUF) == 0;
 				CHECK(ok);
 				if (!ok)
-					fprintf(stderr, "memset dst+%u n %zu c %d\n", d, lens[l], vals[c]);
+					fprintf(stderr, "memset dst+%u n %zu c %d\n", d, lens[l],
+						vals[c]);
 			}
 	for (size_t n = 0; n <= 9; n++) {
 		uint8_t *p = malloc(n ? n : 1u);
@@ -397,7 +459,10 @@ static void test_memset(void)
 	free(none);
 }
 
-static int sign(int x) { return (x > 0) - (x < 0); }
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
 
 static void test_memcmp(void)
 {

@@ -50,32 +50,67 @@ static void build(void)
 {
 	memset(&t, 0, sizeof(t));
 	t.h = (struct mv_boot_header){
-		.magic = MV_BOOT_MAGIC, .version = MV_BOOT_VERSION,
-		.header_size = sizeof(struct mv_boot_header), .total_size = TABLE_BYTES,
-		.hyp_mem_base = 0x80000000u, .hyp_mem_size = 0x01000000u, .num_pcpus = 2,
-		.num_cells = 2, .cells_offset = 128, .num_regions = 3, .regions_offset = 512,
-		.num_channels = 1, .channels_offset = 640, .num_vdevs = 1, .vdevs_offset = 768,
-		.num_irqs = 1, .irqs_offset = 896,
+		.magic = MV_BOOT_MAGIC,
+		.version = MV_BOOT_VERSION,
+		.header_size = sizeof(struct mv_boot_header),
+		.total_size = TABLE_BYTES,
+		.hyp_mem_base = 0x80000000u,
+		.hyp_mem_size = 0x01000000u,
+		.num_pcpus = 2,
+		.num_cells = 2,
+		.cells_offset = 128,
+		.num_regions = 3,
+		.regions_offset = 512,
+		.num_channels = 1,
+		.channels_offset = 640,
+		.num_vdevs = 1,
+		.vdevs_offset = 768,
+		.num_irqs = 1,
+		.irqs_offset = 896,
 	};
 	const struct mv_boot_cell a = {
-		.name = "a", .image_offset = 0x1000, .image_size = 0x100, .load_ipa = 0x80000000u,
-		.entry_ipa = 0x80000000u, .first_region = 0, .num_regions = 2, .num_vcpus = 2,
-		.priority = 3, .time_slice_us = 1000, .vcpu_pcpu = { 0, 1 },
+		.name = "a",
+		.image_offset = 0x1000,
+		.image_size = 0x100,
+		.load_ipa = 0x80000000u,
+		.entry_ipa = 0x80000000u,
+		.first_region = 0,
+		.num_regions = 2,
+		.num_vcpus = 2,
+		.priority = 3,
+		.time_slice_us = 1000,
+		.vcpu_pcpu = { 0, 1 },
 	};
 	const struct mv_boot_cell b = {
-		.name = "b", .image_offset = 0x2000, .image_size = 0x1000, .load_ipa = 0x80001000u,
-		.entry_ipa = 0x80001004u, .first_region = 2, .num_regions = 1, .num_vcpus = 1,
-		.priority = 31, .time_slice_us = 1000, .budget_us = 100, .period_us = 1000,
+		.name = "b",
+		.image_offset = 0x2000,
+		.image_size = 0x1000,
+		.load_ipa = 0x80001000u,
+		.entry_ipa = 0x80001004u,
+		.first_region = 2,
+		.num_regions = 1,
+		.num_vcpus = 1,
+		.priority = 31,
+		.time_slice_us = 1000,
+		.budget_us = 100,
+		.period_us = 1000,
 	};
 	*cell(0) = a;
 	*cell(1) = b;
 	*region(0) = (struct mv_boot_region){ 0x80000000u, 0x81000000u, 0x200000u, MV_REGION_RAM };
 	*region(1) = (struct mv_boot_region){ 0x1c090000u, 0x1c0c0000u, 0x1000u, MV_REGION_DEVICE };
 	*region(2) = (struct mv_boot_region){ 0x80000000u, 0x81200000u, 0x200000u, MV_REGION_RAM };
-	*channel() = (struct mv_boot_channel){ .name = "net", .cell = { 0, 1 },
-		.ipa = { 0x90000000u, 0x90000000u }, .virq = { 40, 41 }, .size = 0x4000 };
-	*vdev() = (struct mv_boot_vdev){ .name = "uart", .consumer = 0, .provider = 1,
-		.ipa = 0x1c0a0000u, .size = 0x1000, .provider_virq = 42 };
+	*channel() = (struct mv_boot_channel){ .name = "net",
+					       .cell = { 0, 1 },
+					       .ipa = { 0x90000000u, 0x90000000u },
+					       .virq = { 40, 41 },
+					       .size = 0x4000 };
+	*vdev() = (struct mv_boot_vdev){ .name = "uart",
+					 .consumer = 0,
+					 .provider = 1,
+					 .ipa = 0x1c0a0000u,
+					 .size = 0x1000,
+					 .provider_virq = 42 };
 	*irq() = (struct mv_boot_irq){ .cell = 1, .pirq = 37, .virq = 37 };
 	seal();
 }
@@ -105,9 +140,12 @@ static void channels(uint32_t n)
 	t.h.channels_offset = 0x1100;
 	t.h.num_channels = n;
 	for (uint32_t i = 0; i < n; i++)
-		channel()[i] = (struct mv_boot_channel){ .name = "c", .cell = { 0, 1 },
-			.ipa = { 0x90000000u + i * 0x10000u, 0x90000000u + i * 0x10000u },
-			.virq = { 40 + i, 40 + i }, .size = 0x4000 };
+		channel()[i] = (struct mv_boot_channel){ .name = "c",
+							 .cell = { 0, 1 },
+							 .ipa = { 0x90000000u + i * 0x10000u,
+								  0x90000000u + i * 0x10000u },
+							 .virq = { 40 + i, 40 + i },
+							 .size = 0x4000 };
 }
 
 /* `n` vdevs that cell b provides to cell a. */
@@ -116,8 +154,12 @@ static void vdevs(uint32_t n)
 	t.h.vdevs_offset = 0x1400;
 	t.h.num_vdevs = n;
 	for (uint32_t i = 0; i < n; i++)
-		vdev()[i] = (struct mv_boot_vdev){ .name = "v", .consumer = 0, .provider = 1,
-			.ipa = 0x1c0a0000u + i * 0x10000u, .size = 0x1000, .provider_virq = 50 + i };
+		vdev()[i] = (struct mv_boot_vdev){ .name = "v",
+						   .consumer = 0,
+						   .provider = 1,
+						   .ipa = 0x1c0a0000u + i * 0x10000u,
+						   .size = 0x1000,
+						   .provider_virq = 50 + i };
 }
 
 static int refused(const char *verdict, const char *expected)
@@ -160,12 +202,16 @@ int main(void)
 	CHECK(refused(VERDICT(cell(1)->image_offset = 0x2800), "image out of bounds"));
 	CHECK(refused(VERDICT(cell(1)->image_size = 0x1001), "image out of bounds"));
 	CHECK(refused(VERDICT(cell(1)->entry_ipa = 0x80002000u), "entry"));
-	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x801fff80u), "does not fit"));
-	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x1c090000u), "does not fit"));
+	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x801fff80u),
+		      "does not fit"));
+	CHECK(refused(VERDICT(cell(0)->load_ipa = cell(0)->entry_ipa = 0x1c090000u),
+		      "does not fit"));
 	CHECK(refused(VERDICT((cell(1)->dtb_offset = 0x2000, cell(1)->dtb_size = 0x100,
-			       cell(1)->dtb_ipa = 0x90000000u)), "device tree does not fit"));
+			       cell(1)->dtb_ipa = 0x90000000u)),
+		      "device tree does not fit"));
 	CHECK(refused(VERDICT((cell(1)->dtb_offset = 0x2004, cell(1)->dtb_size = 0x100,
-			       cell(1)->dtb_ipa = 0x80100000u)), "device tree out of bounds"));
+			       cell(1)->dtb_ipa = 0x80100000u)),
+		      "device tree out of bounds"));
 	CHECK(VERDICT((cell(1)->dtb_offset = 0x2000, cell(1)->dtb_size = 0x100,
 		       cell(1)->dtb_ipa = 0x80100000u)) == NULL);
 	CHECK(refused(VERDICT(channel()->cell[1] = 0), "channel"));
@@ -185,7 +231,8 @@ int main(void)
 	CHECK(refused(VERDICT(region(2)->pa = 0x40000000u), "outside the board's RAM"));
 	CHECK(refused(VERDICT(region(2)->pa = 0xbff00000u), "outside the board's RAM"));
 	CHECK(refused(VERDICT(region(0)->pa = 0x1c000000u), "outside the board's RAM"));
-	CHECK(refused(VERDICT(region(1)->pa = 0x82000000u), "device region overlaps the board's RAM"));
+	CHECK(refused(VERDICT(region(1)->pa = 0x82000000u),
+		      "device region overlaps the board's RAM"));
 	CHECK(refused(VERDICT(region(1)->pa = 0x2c001000u), "GIC"));
 	CHECK(refused(VERDICT(region(1)->pa = 0x2c002000u), "GIC"));
 	CHECK(refused(VERDICT(region(1)->pa = 0x2c005000u), "GIC"));
@@ -211,15 +258,17 @@ int main(void)
 	CHECK(refused(VERDICT((cell(1)->first_region = 0, cell(1)->num_regions = 1)), "shared"));
 	CHECK(refused(VERDICT((cell(1)->first_region = 1, cell(1)->num_regions = 2)), "shared"));
 	CHECK(refused(VERDICT(cell(1)->num_regions = 0), "region range"));
-	CHECK(refused(VERDICT((t.h.num_regions = 4, *region(3) = (struct mv_boot_region){
-			       0x80400000u, 0x81400000u, 0x1000u, MV_REGION_RAM })),
+	CHECK(refused(VERDICT((t.h.num_regions = 4,
+			       *region(3) = (struct mv_boot_region){ 0x80400000u, 0x81400000u,
+								     0x1000u, MV_REGION_RAM })),
 		      "not owned"));
 	CHECK(refused(VERDICT(region(1)->ipa = 0x80100000u), "overlap in IPA space"));
 	CHECK(refused(VERDICT(region(1)->ipa = 0x2c000000u), "vGIC"));
 	CHECK(refused(VERDICT(channel()->ipa[0] = 0x80000000u), "invalid channel"));
 	CHECK(refused(VERDICT(channel()->ipa[1] = 0x2c006000u), "invalid channel"));
 	CHECK(refused(VERDICT(channel()->ipa[1] = 0xfffff000u), "invalid channel"));
-	CHECK(refused(VERDICT((channels(2), channel()[1].ipa[1] = 0x90002000u)), "invalid channel"));
+	CHECK(refused(VERDICT((channels(2), channel()[1].ipa[1] = 0x90002000u)),
+		      "invalid channel"));
 	CHECK(refused(VERDICT(vdev()->ipa = 0x1c090000u), "invalid vdev"));
 	CHECK(refused(VERDICT(vdev()->ipa = 0x90000000u), "invalid vdev"));
 	CHECK(refused(VERDICT((vdevs(2), vdev()[1].ipa = 0x1c0a0000u)), "invalid vdev"));

@@ -20,20 +20,29 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	(void)c;
 	return MV_OK;
 }
-void arch_vgic_cell_reset(struct cell *c) { c->arch.virqs_raised = 0; }
-void vdev_provider_stopped(struct cell *c) { (void)c; }
-void vdev_cancel(struct vcpu *v) { (void)v; }
+void arch_vgic_cell_reset(struct cell *c)
+{
+	c->arch.virqs_raised = 0;
+}
+void vdev_provider_stopped(struct cell *c)
+{
+	(void)c;
+}
+void vdev_cancel(struct vcpu *v)
+{
+	(void)v;
+}
 bool vdev_timeout(struct vcpu *v)
 {
 	(void)v;
 	return true;
 }
-#define STUB(name)                                                                        \
-	struct smccc_result name(struct vcpu *v, const struct smccc_args *a)               \
-	{                                                                                 \
-		(void)v;                                                                  \
-		(void)a;                                                                  \
-		return smccc_status(MV_E_NOT_SUPPORTED);                                  \
+#define STUB(name)                                                           \
+	struct smccc_result name(struct vcpu *v, const struct smccc_args *a) \
+	{                                                                    \
+		(void)v;                                                     \
+		(void)a;                                                     \
+		return smccc_status(MV_E_NOT_SUPPORTED);                     \
 	}
 STUB(hc_channel_info)
 STUB(hc_channel_notify)
@@ -74,7 +83,8 @@ static struct mv_boot_header *build_table(void)
 		bc[i].num_regions = 1;
 		bc[i].num_vcpus = 1;
 		bc[i].time_slice_us = 1000;
-		r[i] = (struct mv_boot_region){ RAM_IPA, arch_virt_to_phys(ram[i]), RAM_SIZE, MV_REGION_RAM };
+		r[i] = (struct mv_boot_region){ RAM_IPA, arch_virt_to_phys(ram[i]), RAM_SIZE,
+						MV_REGION_RAM };
 	}
 	bc[SMP].num_vcpus = 2; /* vCPU 0 on CPU 0, vCPU 1 on CPU 1 */
 	bc[SMP].vcpu_pcpu[1] = 1;
@@ -282,9 +292,17 @@ static void test_hypercall_arguments(void)
 	r = call_full(v, MV_CALL_VENDOR_HYP_UID, 0, 0);
 	CHECK(r.r[0] == 0x6d766973u && r.r[3] == 0x8e3b2f10u);
 	/* Unknown IDs in every range, and the calls of the stubbed modules. */
-	static const uint32_t unknown[] = { 0x86000000u | MV_CALL_COUNT, 0x8600fffeu, 0xc6000000u,
-					    0x84000001u, 0x8400000bu, 0x80000002u, 0x80008001u,
-					    0x00000000u, 0xffffffffu, 0x06000000u, 0xb0000000u };
+	static const uint32_t unknown[] = { 0x86000000u | MV_CALL_COUNT,
+					    0x8600fffeu,
+					    0xc6000000u,
+					    0x84000001u,
+					    0x8400000bu,
+					    0x80000002u,
+					    0x80008001u,
+					    0x00000000u,
+					    0xffffffffu,
+					    0x06000000u,
+					    0xb0000000u };
 	for (uint32_t i = 0; i < MV_ARRAY_SIZE(unknown); i++)
 		CHECK(call(v, unknown[i], 1, 2, 3) == MV_E_NOT_SUPPORTED);
 	CHECK(call(v, MV_CALL_CHANNEL_INFO, 0, 0, 0) == MV_E_NOT_SUPPORTED); /* the stub here */

@@ -23,7 +23,10 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	(void)c;
 	return MV_OK;
 }
-void arch_vgic_cell_reset(struct cell *c) { (void)c; }
+void arch_vgic_cell_reset(struct cell *c)
+{
+	(void)c;
+}
 
 enum { A, B, C, D, NCELLS }; /* D has no channel */
 #define NCH 3u
@@ -42,18 +45,30 @@ static struct {
 	uint8_t ram[NCELLS][RAM_SIZE];
 } arena;
 
-static struct mv_boot_header *hdr(void) { return (struct mv_boot_header *)arena.table; }
+static struct mv_boot_header *hdr(void)
+{
+	return (struct mv_boot_header *)arena.table;
+}
 static struct mv_boot_channel *bch(void)
 {
 	return (struct mv_boot_channel *)(arena.table + hdr()->channels_offset);
 }
 
 static const struct mv_boot_channel ch_want[NCH] = {
-	{ .name = "ab", .cell = { A, B }, .ipa = { 0x90000000u, 0x90100000u }, .virq = { 40, 41 },
+	{ .name = "ab",
+	  .cell = { A, B },
+	  .ipa = { 0x90000000u, 0x90100000u },
+	  .virq = { 40, 41 },
 	  .size = 0x2000 },
-	{ .name = "ba", .cell = { B, A }, .ipa = { 0x90200000u, 0x90010000u }, .virq = { 42, 43 },
+	{ .name = "ba",
+	  .cell = { B, A },
+	  .ipa = { 0x90200000u, 0x90010000u },
+	  .virq = { 42, 43 },
 	  .size = 0x4000 },
-	{ .name = "ac", .cell = { A, C }, .ipa = { 0x90020000u, 0x90000000u }, .virq = { 44, 45 },
+	{ .name = "ac",
+	  .cell = { A, C },
+	  .ipa = { 0x90020000u, 0x90000000u },
+	  .virq = { 44, 45 },
 	  .size = 0x2000 },
 };
 
@@ -65,12 +80,20 @@ static void build_table(void)
 	struct mv_boot_cell *bc = (void *)(arena.table + 128);
 	struct mv_boot_region *r = (void *)(arena.table + 640);
 	/* The last image is short: the channels start at the next page after total_size. */
-	*h = (struct mv_boot_header){ .magic = MV_BOOT_MAGIC, .version = MV_BOOT_VERSION,
-		.header_size = sizeof(*h), .total_size = TABLE_BYTES - 0x800u,
-		.hyp_mem_base = 0x40000000u, .num_pcpus = 1, .num_cells = NCELLS,
-		.cells_offset = 128, .num_regions = NCELLS, .regions_offset = 640,
-		.num_channels = NCH, .channels_offset = 768, .vdevs_offset = 1536,
-		.irqs_offset = 2048 };
+	*h = (struct mv_boot_header){ .magic = MV_BOOT_MAGIC,
+				      .version = MV_BOOT_VERSION,
+				      .header_size = sizeof(*h),
+				      .total_size = TABLE_BYTES - 0x800u,
+				      .hyp_mem_base = 0x40000000u,
+				      .num_pcpus = 1,
+				      .num_cells = NCELLS,
+				      .cells_offset = 128,
+				      .num_regions = NCELLS,
+				      .regions_offset = 640,
+				      .num_channels = NCH,
+				      .channels_offset = 768,
+				      .vdevs_offset = 1536,
+				      .irqs_offset = 2048 };
 	h->hyp_mem_size = arch_virt_to_phys(arena.ram) - h->hyp_mem_base;
 	static const char *const names[NCELLS] = { "a", "b", "c", "d" };
 	for (uint32_t i = 0; i < NCELLS; i++) {
@@ -89,9 +112,15 @@ static void build_table(void)
 	memcpy(bch(), ch_want, sizeof(ch_want));
 }
 
-static uint32_t free_pa(void) { return arch_virt_to_phys(arena.table) + hdr()->total_size; }
+static uint32_t free_pa(void)
+{
+	return arch_virt_to_phys(arena.table) + hdr()->total_size;
+}
 
-static struct vcpu *vcpu_of(uint32_t cell) { return &cells[cell].vcpus[0]; }
+static struct vcpu *vcpu_of(uint32_t cell)
+{
+	return &cells[cell].vcpus[0];
+}
 
 static struct smccc_result call(uint32_t cell, uint32_t fid, uint32_t a1)
 {
@@ -125,9 +154,12 @@ static int create_variant(void)
 	case 2: /* nine channels between a and b: more than a cell's eight ends */
 		h->num_channels = 9;
 		for (uint32_t i = 0; i < 9; i++)
-			bch()[i] = (struct mv_boot_channel){ .name = "many", .cell = { A, B },
-				.ipa = { 0x90000000u + i * 0x2000u, 0x90000000u + i * 0x2000u },
-				.virq = { 40, 41 }, .size = 0x2000 };
+			bch()[i] = (struct mv_boot_channel){ .name = "many",
+							     .cell = { A, B },
+							     .ipa = { 0x90000000u + i * 0x2000u,
+								      0x90000000u + i * 0x2000u },
+							     .virq = { 40, 41 },
+							     .size = 0x2000 };
 		break;
 	case 3: /* the end in c overlaps c's RAM: the stage-2 map fails */
 		bch()[2].ipa[1] = RAM_IPA + 0x4000u;
@@ -199,7 +231,8 @@ static void test_create(void)
 	for (uint32_t i = 0; i < NCH; i++) {
 		struct channel *ch = cells[A].channels[i];
 		CHECK(ch->pa.bits == chan_pa(i));
-		CHECK(ch->ends[0] == &cells[ch_want[i].cell[0]] && ch->ends[1] == &cells[ch_want[i].cell[1]]);
+		CHECK(ch->ends[0] == &cells[ch_want[i].cell[0]] &&
+		      ch->ends[1] == &cells[ch_want[i].cell[1]]);
 	}
 	/* What a cell asks with CELL_INFO. */
 	static const uint32_t n[NCELLS] = { 3, 2, 1, 0 };
@@ -266,8 +299,8 @@ static void test_info(void)
 		CHECK((r.r[3] & ~(0x3ffu | 0xff0000u | 0x80000000u)) == 0); /* reserved bits */
 	}
 	/* Hostile: one past the last, huge, negative, the sign bit, and any number in d. */
-	static const uint32_t bad[] = { 3, 4, 8, 32, 0x7fffffffu, 0x80000000u, 0xffffffffu,
-					0xfffffffdu };
+	static const uint32_t bad[] = { 3,           4,           8,           32,
+					0x7fffffffu, 0x80000000u, 0xffffffffu, 0xfffffffdu };
 	for (uint32_t i = 0; i < MV_ARRAY_SIZE(bad); i++)
 		CHECK(all_zero_but(call(A, MV_CALL_CHANNEL_INFO, bad[i]), MV_E_INVALID_PARAMETERS));
 	CHECK(all_zero_but(call(B, MV_CALL_CHANNEL_INFO, 2), MV_E_INVALID_PARAMETERS));
@@ -308,7 +341,8 @@ static void test_notify(void)
 	n = fake.virq_raises;
 	static const uint32_t bad[] = { 3, 0x80000000u, 0xffffffffu, 0x7fffffffu, 8 };
 	for (uint32_t i = 0; i < MV_ARRAY_SIZE(bad); i++)
-		CHECK(all_zero_but(call(A, MV_CALL_CHANNEL_NOTIFY, bad[i]), MV_E_INVALID_PARAMETERS));
+		CHECK(all_zero_but(call(A, MV_CALL_CHANNEL_NOTIFY, bad[i]),
+				   MV_E_INVALID_PARAMETERS));
 	CHECK(notify(B, 2) == MV_E_INVALID_PARAMETERS);
 	CHECK(notify(C, 1) == MV_E_INVALID_PARAMETERS);
 	CHECK(notify(D, 0) == MV_E_INVALID_PARAMETERS);

@@ -10,8 +10,8 @@
 static void test_blocks_and_pages(void)
 {
 	const struct mv_boot_region regions[] = {
-		{ 0x80000000u, 0x81000000u, 0x00400000u, MV_REGION_RAM },    /* two 2 MiB blocks */
-		{ 0x80400000u, 0x81401000u, 0x00003000u, MV_REGION_RAM },    /* PA unaligned: pages */
+		{ 0x80000000u, 0x81000000u, 0x00400000u, MV_REGION_RAM }, /* two 2 MiB blocks */
+		{ 0x80400000u, 0x81401000u, 0x00003000u, MV_REGION_RAM }, /* PA unaligned: pages */
 		{ 0x1c090000u, 0x1c090000u, 0x00001000u, MV_REGION_DEVICE }, /* a UART page */
 	};
 	struct vmmu m;
@@ -25,7 +25,8 @@ static void test_blocks_and_pages(void)
 	d = lpae_lookup(m.arch.root, 0x80200000u, &level);
 	CHECK(level == 2 && (d & LPAE_ADDR_MASK) == 0x81200000u);
 	d = lpae_lookup(m.arch.root, 0x80402000u, &level);
-	CHECK(level == 3 && (d & LPAE_TYPE_MASK) == LPAE_PAGE && (d & LPAE_ADDR_MASK) == 0x81403000u);
+	CHECK(level == 3 && (d & LPAE_TYPE_MASK) == LPAE_PAGE &&
+	      (d & LPAE_ADDR_MASK) == 0x81403000u);
 	CHECK(lpae_lookup(m.arch.root, 0x80403000u, &level) == 0); /* just past the region */
 	d = lpae_lookup(m.arch.root, 0x1c090000u, &level);
 	CHECK(level == 3 && (d & LPAE_ADDR_MASK) == 0x1c090000u);

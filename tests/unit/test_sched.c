@@ -105,7 +105,7 @@ static void test_round_robin_and_preemption(void)
 
 	fake.now = 500; /* no hazard: the fast path keeps the decision */
 	CHECK(run(s) == &va[0] && fake.switches == 1);
-	CHECK(tick(s, 600) == &va[0]); /* mid-slice: no switch */
+	CHECK(tick(s, 600) == &va[0]);  /* mid-slice: no switch */
 	CHECK(tick(s, 1000) == &va[1]); /* slice over: round robin */
 	CHECK(tick(s, 2000) == &va[0]);
 

@@ -24,7 +24,10 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	(void)c;
 	return MV_OK;
 }
-void arch_vgic_cell_reset(struct cell *c) { (void)c; }
+void arch_vgic_cell_reset(struct cell *c)
+{
+	(void)c;
+}
 
 /*
  * The system: "cons" (3 vCPUs on CPUs 0-2) uses vdevs of "prov" (CPU 3) and "prov2"
@@ -47,7 +50,10 @@ static struct {
 	uint8_t ram[NCELLS][RAM_SIZE];
 } arena;
 
-static struct mv_boot_header *hdr(void) { return (struct mv_boot_header *)arena.table; }
+static struct mv_boot_header *hdr(void)
+{
+	return (struct mv_boot_header *)arena.table;
+}
 static struct mv_boot_vdev *bvd(void)
 {
 	return (struct mv_boot_vdev *)(arena.table + hdr()->vdevs_offset);
@@ -59,11 +65,20 @@ static void build_table(void)
 	struct mv_boot_header *h = hdr();
 	struct mv_boot_cell *bc = (void *)(arena.table + 128);
 	struct mv_boot_region *r = (void *)(arena.table + 640);
-	*h = (struct mv_boot_header){ .magic = MV_BOOT_MAGIC, .version = MV_BOOT_VERSION,
-		.header_size = sizeof(*h), .total_size = TABLE_BYTES, .hyp_mem_base = 0x40000000u,
-		.num_pcpus = 4, .num_cells = NCELLS, .cells_offset = 128, .num_regions = NCELLS,
-		.regions_offset = 640, .channels_offset = 768, .num_vdevs = NVDEVS,
-		.vdevs_offset = 1536, .irqs_offset = 2048 };
+	*h = (struct mv_boot_header){ .magic = MV_BOOT_MAGIC,
+				      .version = MV_BOOT_VERSION,
+				      .header_size = sizeof(*h),
+				      .total_size = TABLE_BYTES,
+				      .hyp_mem_base = 0x40000000u,
+				      .num_pcpus = 4,
+				      .num_cells = NCELLS,
+				      .cells_offset = 128,
+				      .num_regions = NCELLS,
+				      .regions_offset = 640,
+				      .channels_offset = 768,
+				      .num_vdevs = NVDEVS,
+				      .vdevs_offset = 1536,
+				      .irqs_offset = 2048 };
 	h->hyp_mem_size = arch_virt_to_phys(arena.ram) - h->hyp_mem_base;
 	static const char *const names[NCELLS] = { "cons", "prov", "fill", "prov2" };
 	static const uint32_t prio[NCELLS] = { 10, 10, 1, 5 };
@@ -88,14 +103,30 @@ static void build_table(void)
 	for (uint8_t n = 0; n < 4; n++)
 		bc[FILL].vcpu_pcpu[n] = n;
 	struct mv_boot_vdev *vd = bvd();
-	vd[VD_UART] = (struct mv_boot_vdev){ .name = "uart", .consumer = CONS, .provider = PROV,
-		.ipa = UART_IPA, .size = 0x1000, .provider_virq = 40 };
-	vd[VD_BLK] = (struct mv_boot_vdev){ .name = "blk", .consumer = CONS, .provider = PROV,
-		.ipa = BLK_IPA, .size = 0x2000, .provider_virq = 41 };
-	vd[VD_AUX] = (struct mv_boot_vdev){ .name = "aux", .consumer = CONS, .provider = PROV2,
-		.ipa = AUX_IPA, .size = 0x1000, .provider_virq = 42 };
-	vd[VD_FUART] = (struct mv_boot_vdev){ .name = "fuart", .consumer = FILL, .provider = PROV,
-		.ipa = UART_IPA, .size = 0x1000, .provider_virq = 43 };
+	vd[VD_UART] = (struct mv_boot_vdev){ .name = "uart",
+					     .consumer = CONS,
+					     .provider = PROV,
+					     .ipa = UART_IPA,
+					     .size = 0x1000,
+					     .provider_virq = 40 };
+	vd[VD_BLK] = (struct mv_boot_vdev){ .name = "blk",
+					    .consumer = CONS,
+					    .provider = PROV,
+					    .ipa = BLK_IPA,
+					    .size = 0x2000,
+					    .provider_virq = 41 };
+	vd[VD_AUX] = (struct mv_boot_vdev){ .name = "aux",
+					    .consumer = CONS,
+					    .provider = PROV2,
+					    .ipa = AUX_IPA,
+					    .size = 0x1000,
+					    .provider_virq = 42 };
+	vd[VD_FUART] = (struct mv_boot_vdev){ .name = "fuart",
+					      .consumer = FILL,
+					      .provider = PROV,
+					      .ipa = UART_IPA,
+					      .size = 0x1000,
+					      .provider_virq = 43 };
 }
 
 /* prov's vdevs in its own numbering (table order), and prov2's. */
@@ -104,10 +135,22 @@ static void build_table(void)
 #define P_FUART 2u
 #define P2_AUX 0u
 
-static struct vcpu *cons(uint32_t n) { return &cells[CONS].vcpus[n]; }
-static struct vcpu *prov(void) { return &cells[PROV].vcpus[0]; }
-static struct vcpu *prov2(void) { return &cells[PROV2].vcpus[0]; }
-static struct vcpu *fill(uint32_t n) { return &cells[FILL].vcpus[n]; }
+static struct vcpu *cons(uint32_t n)
+{
+	return &cells[CONS].vcpus[n];
+}
+static struct vcpu *prov(void)
+{
+	return &cells[PROV].vcpus[0];
+}
+static struct vcpu *prov2(void)
+{
+	return &cells[PROV2].vcpus[0];
+}
+static struct vcpu *fill(uint32_t n)
+{
+	return &cells[FILL].vcpus[n];
+}
 
 /* A guest exit on `pcpu`, as hyp_handle_guest_exit: the exit path, then the entry
  * hazards of the vCPU it resumes. */
@@ -135,7 +178,9 @@ static bool is_current(struct vcpu *v)
 static bool access(struct vcpu *v, uint32_t ipa, uint32_t size, bool write, uint32_t value)
 {
 	fake.pcpu = v->pcpu;
-	struct vdev_request req = { .size = size, .value = value, .write = write,
+	struct vdev_request req = { .size = size,
+				    .value = value,
+				    .write = write,
 				    .arch = { .far = 0xc0000000u | (ipa & 0xfffffu) } };
 	return vdev_submit(v, ipa, &req);
 }
@@ -183,8 +228,12 @@ static int create_five(void)
 	build_table();
 	hdr()->num_vdevs = 5;
 	for (uint32_t i = 0; i < 5; i++)
-		bvd()[i] = (struct mv_boot_vdev){ .name = "v", .consumer = CONS, .provider = PROV,
-			.ipa = UART_IPA + i * 0x1000u, .size = 0x1000, .provider_virq = 40 };
+		bvd()[i] = (struct mv_boot_vdev){ .name = "v",
+						  .consumer = CONS,
+						  .provider = PROV,
+						  .ipa = UART_IPA + i * 0x1000u,
+						  .size = 0x1000,
+						  .provider_virq = 40 };
 	cells_create(hdr());
 	vdevs_create(hdr());
 	return 0;
@@ -210,8 +259,10 @@ static void test_create_and_info(void)
 	static const struct {
 		struct vcpu *(*who)(void);
 		uint32_t n, size, virq, consumer;
-	} want[] = { { prov, P_UART, 0x1000, 40, CONS }, { prov, P_BLK, 0x2000, 41, CONS },
-		     { prov, P_FUART, 0x1000, 43, FILL }, { prov2, P2_AUX, 0x1000, 42, CONS } };
+	} want[] = { { prov, P_UART, 0x1000, 40, CONS },
+		     { prov, P_BLK, 0x2000, 41, CONS },
+		     { prov, P_FUART, 0x1000, 43, FILL },
+		     { prov2, P2_AUX, 0x1000, 42, CONS } };
 	for (uint32_t i = 0; i < MV_ARRAY_SIZE(want); i++) {
 		r = hc(want[i].who(), MV_CALL_VDEV_INFO, want[i].n, 0, 0, 0);
 		CHECK(r.r[0] == MV_OK && r.r[1] == want[i].size && r.r[2] == want[i].virq &&
@@ -220,8 +271,10 @@ static void test_create_and_info(void)
 	/* Hostile numbers, and cells that provide nothing. */
 	static const uint32_t bad[] = { 3, 4, 0x7fffffffu, 0x80000000u, 0xffffffffu };
 	for (uint32_t i = 0; i < MV_ARRAY_SIZE(bad); i++) {
-		CHECK(status_only(hc(prov(), MV_CALL_VDEV_INFO, bad[i], 0, 0, 0), MV_E_INVALID_PARAMETERS));
-		CHECK(status_only(hc(prov(), MV_CALL_VDEV_GET, bad[i], 0, 0, 0), MV_E_INVALID_PARAMETERS));
+		CHECK(status_only(hc(prov(), MV_CALL_VDEV_INFO, bad[i], 0, 0, 0),
+				  MV_E_INVALID_PARAMETERS));
+		CHECK(status_only(hc(prov(), MV_CALL_VDEV_GET, bad[i], 0, 0, 0),
+				  MV_E_INVALID_PARAMETERS));
 		CHECK(complete(prov(), bad[i], 0x100u, 0, 0) == MV_E_INVALID_PARAMETERS);
 	}
 	CHECK(status_only(hc(prov2(), MV_CALL_VDEV_INFO, 1, 0, 0, 0), MV_E_INVALID_PARAMETERS));
@@ -233,9 +286,10 @@ static void test_create_and_info(void)
 static void test_no_vdev(void)
 {
 	uint32_t raises = fake.virq_raises;
-	static const uint32_t outside[] = { UART_IPA - 1u, UART_IPA + 0x1000u, BLK_IPA - 4u,
-					    BLK_IPA + 0x2000u, AUX_IPA + 0x1000u, 0, 0xfffffffcu,
-					    RAM_IPA };
+	static const uint32_t outside[] = { UART_IPA - 1u,     UART_IPA + 0x1000u,
+					    BLK_IPA - 4u,      BLK_IPA + 0x2000u,
+					    AUX_IPA + 0x1000u, 0,
+					    0xfffffffcu,       RAM_IPA };
 	for (uint32_t i = 0; i < MV_ARRAY_SIZE(outside); i++)
 		CHECK(!access(cons(0), outside[i], 4, false, 0));
 	/* prov is no consumer: cons's windows are nothing in its space. */
@@ -254,7 +308,8 @@ static void test_store(void)
 	CHECK(access(v, UART_IPA + 0x10u, 4, true, 0xdeadbeefu));
 	CHECK(v->state == VCPU_WAIT_VDEV && sched_of(0)->current == NULL);
 	CHECK(v->wake_at == t0 + TIMEOUT);
-	CHECK(fake.virq_raises == raises + 1 && fake.virq_cell == &cells[PROV] && fake.virq_last == 40);
+	CHECK(fake.virq_raises == raises + 1 && fake.virq_cell == &cells[PROV] &&
+	      fake.virq_last == 40);
 	CHECK(v->vdev_req.vdev != NULL && v->vdev_req.offset == 0x10u);
 	CHECK((v->vdev_req.tag & 0xffu) == v->id && (v->vdev_req.tag >> 8) != 0);
 	CHECK(on_cpu(0) == fill(0));
@@ -283,9 +338,9 @@ static void test_store(void)
 	CHECK(complete(prov(), P_UART, tag, 0, 0x100u) == MV_E_INVALID_PARAMETERS);
 	CHECK(complete(prov(), 3, tag, 0, 0) == MV_E_INVALID_PARAMETERS);
 	CHECK(complete(prov(), P_UART, tag + 0x100u, 0, 0) == MV_E_NOT_PRESENT); /* unknown */
-	CHECK(complete(prov(), P_UART, tag ^ 1u, 0, 0) == MV_E_NOT_PRESENT);    /* other vCPU */
+	CHECK(complete(prov(), P_UART, tag ^ 1u, 0, 0) == MV_E_NOT_PRESENT);     /* other vCPU */
 	CHECK(complete(prov(), P_UART, 0, 0, 0) == MV_E_NOT_PRESENT);
-	CHECK(complete(prov(), P_BLK, tag, 0, 0) == MV_E_NOT_PRESENT);   /* another vdev */
+	CHECK(complete(prov(), P_BLK, tag, 0, 0) == MV_E_NOT_PRESENT); /* another vdev */
 	CHECK(complete(prov(), P_FUART, tag, 0, 0) == MV_E_NOT_PRESENT);
 	CHECK(complete(prov2(), P2_AUX, tag, 0, 0) == MV_E_NOT_PRESENT); /* another provider */
 	CHECK(complete(v, 0, tag, 0, 0) == MV_E_INVALID_PARAMETERS);     /* the consumer */
@@ -294,7 +349,7 @@ static void test_store(void)
 	uint32_t ipis = fake.ipis[0];
 	CHECK(complete(prov(), P_UART, tag, 0x77u, 0) == MV_OK);
 	CHECK((v->hazards & VCPU_REQ_VDEV_DONE) && v->state == VCPU_WAIT_VDEV);
-	CHECK(fake.ipis[0] == ipis + 1); /* from CPU 3 */
+	CHECK(fake.ipis[0] == ipis + 1);                                    /* from CPU 3 */
 	CHECK(complete(prov(), P_UART, tag, 0x77u, 0) == MV_E_NOT_PRESENT); /* twice */
 	CHECK(get(prov(), P_UART, NULL) == 0);
 
@@ -306,7 +361,7 @@ static void test_store(void)
 	CHECK(v->arch.mmio_completions == done);
 	vcpu_enter_hazards(v);
 	CHECK(resumed(v, done, false, 0x77u));
-	CHECK(sched_of(0)->sleepers == NULL);  /* its timeout is gone */
+	CHECK(sched_of(0)->sleepers == NULL); /* its timeout is gone */
 	CHECK(fake.timer == UINT64_MAX);
 	/* Much later: no stale timeout fires. */
 	fake.now += 2 * TIMEOUT;
@@ -425,7 +480,8 @@ static void test_queue_order(void)
 	CHECK(complete(prov(), P_UART, tb, 0, 0) == MV_E_NOT_PRESENT);
 	CHECK(complete(prov(), P_BLK, tb, 0xb, 0) == MV_OK);
 	CHECK(complete(prov(), P_UART, tu, 0xa, 0) == MV_OK);
-	CHECK(on_cpu(0) == v0 && fake.mmio_value == 0xa && on_cpu(1) == v1 && fake.mmio_value == 0xb);
+	CHECK(on_cpu(0) == v0 && fake.mmio_value == 0xa && on_cpu(1) == v1 &&
+	      fake.mmio_value == 0xb);
 }
 
 /* No answer within CONFIG_VDEV_TIMEOUT_US: the access aborts when the HYP timer fires,
@@ -561,7 +617,7 @@ static void test_consumer_stopped(void)
 	on_cpu(1);
 	CHECK(v1->state == VCPU_OFF);
 	CHECK(get(prov(), P_BLK, NULL) == 0); /* v1's untaken request is gone */
-	on_cpu(0); /* the last stop: cons restarts, vCPU 0 loading */
+	on_cpu(0);                            /* the last stop: cons restarts, vCPU 0 loading */
 	CHECK(cells[CONS].reset_count == 1 && cells[CONS].state == CELL_RUNNING);
 	CHECK(complete(prov(), P_UART, t0, 0, 0) == MV_E_NOT_PRESENT);
 	CHECK(get(prov(), P_UART, NULL) == 0);
@@ -594,7 +650,8 @@ static void test_same_ipa_other_consumer(void)
 	CHECK(get(prov(), P_UART, NULL) == 0);
 	struct smccc_result r;
 	uint32_t tag = get(prov(), P_FUART, &r);
-	CHECK(tag == f->vdev_req.tag && r.r[3] == 0xf00du && MV_VDEV_ACCESS_OFFSET(r.r[2]) == 0x40u);
+	CHECK(tag == f->vdev_req.tag && r.r[3] == 0xf00du &&
+	      MV_VDEV_ACCESS_OFFSET(r.r[2]) == 0x40u);
 	CHECK(complete(prov(), P_UART, tag, 0, 0) == MV_E_NOT_PRESENT);
 	CHECK(complete(prov(), P_FUART, tag, 0, 0) == MV_OK);
 	CHECK(on_cpu(2) == f && fake.mmio_vcpu == f && !fake.mmio_abort);

@@ -16,7 +16,10 @@ static struct vcpu vcpus[3];
 static uint32_t kicks[3];
 
 /* The vCPU side is not linked: count kicks, accept hazards. */
-void vcpu_kick(struct vcpu *v) { kicks[v->index]++; }
+void vcpu_kick(struct vcpu *v)
+{
+	kicks[v->index]++;
+}
 void vcpu_hazard_set(struct vcpu *v, uint32_t hz)
 {
 	v->hazards |= hz;

@@ -11,8 +11,7 @@ void diag_init(struct diag *d, FILE *out, const char *file)
 	d->errors = 0;
 }
 
-void diag_error(struct diag *d, const char *node, const char *property, const char *fmt,
-		...)
+void diag_error(struct diag *d, const char *node, const char *property, const char *fmt, ...)
 {
 	va_list ap;
 

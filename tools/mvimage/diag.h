@@ -21,7 +21,6 @@ struct diag {
 void diag_init(struct diag *d, FILE *out, const char *file);
 
 __attribute__((format(printf, 4, 5))) void diag_error(struct diag *d, const char *node,
-						       const char *property,
-						       const char *fmt, ...);
+						      const char *property, const char *fmt, ...);
 
 #endif

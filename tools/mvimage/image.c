@@ -118,8 +118,8 @@ static void check_entry(const struct sysdesc_cell *c, size_t size, struct diag *
 			   c->entry_ipa, c->load_ipa, end);
 }
 
-static void load_cell(const struct sysdesc *sd, const struct sysdesc_cell *c,
-		      const char *dir, struct image_blob *b, struct diag *d)
+static void load_cell(const struct sysdesc *sd, const struct sysdesc_cell *c, const char *dir,
+		      struct image_blob *b, struct diag *d)
 {
 	const struct sysdesc_region *r = sysdesc_ram_at(sd, c, c->load_ipa);
 	size_t room = room_at_load(r, c->load_ipa);
@@ -358,8 +358,7 @@ static void encode_payload(const struct sysdesc *sd, const struct image_set *set
 }
 
 /* The board description at board_offset: whole, terminated, its ranges page aligned. */
-static const char *parse_board(const struct image_blob *bin, uint32_t offset,
-			       struct mv_board *out)
+static const char *parse_board(const struct image_blob *bin, uint32_t offset, struct mv_board *out)
 {
 	if (offset % 4 || offset > bin->size || bin->size - offset < sizeof(*out))
 		return "board_offset in its header does not point inside the binary";
@@ -420,9 +419,8 @@ static unsigned int check_fit(const struct sysdesc *sd, const struct mv_image_he
  * from its own memory after the image (boot_table.h), so it must all fit there. The first
  * channel that does not fit is reported.
  */
-static unsigned int check_channels_fit(const struct sysdesc *sd,
-				       const struct mv_image_header *mv, uint64_t payload,
-				       struct diag *d)
+static unsigned int check_channels_fit(const struct sysdesc *sd, const struct mv_image_header *mv,
+				       uint64_t payload, struct diag *d)
 {
 	uint64_t at = (uint64_t)mv->load_address + mv->payload_offset + payload;
 	uint64_t mem_end = (uint64_t)sd->hyp_mem_base + sd->hyp_mem_size;
@@ -469,8 +467,7 @@ static unsigned int build_dtbs(const struct sysdesc *sd, const struct image_set 
 }
 
 unsigned int image_build(const struct sysdesc *sd, const struct image_set *set,
-			 const struct mv_image_header *mv, struct image_blob *out,
-			 struct diag *d)
+			 const struct mv_image_header *mv, struct image_blob *out, struct diag *d)
 {
 	struct layout l;
 	struct dtbs dt;

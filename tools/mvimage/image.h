@@ -63,7 +63,6 @@ const char *image_parse_microvisor(const struct image_blob *bin, struct mv_image
  * the caller frees it.
  */
 unsigned int image_build(const struct sysdesc *sd, const struct image_set *set,
-			 const struct mv_image_header *mv, struct image_blob *out,
-			 struct diag *d);
+			 const struct mv_image_header *mv, struct image_blob *out, struct diag *d);
 
 #endif

@@ -243,8 +243,7 @@ static void write_devices(struct dtw *w, const struct sysdesc *sd, uint32_t cell
 	}
 }
 
-int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *out,
-		  struct diag *d)
+int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *out, struct diag *d)
 {
 	const struct sysdesc_cell *c = &sd->cells[cell];
 	struct dtw w = { .fdt = calloc(1, DT_MAX), .err = 0 };
@@ -283,8 +282,7 @@ int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *ou
 	w_check(&w, fdt_finish(w.fdt));
 	if (w.err) {
 		diag_error(d, c->path, c->os == SYSDESC_OS_LINUX ? "os" : "devices-compatible",
-			   "cannot build the device tree: %s",
-			   fdt_strerror(w.err));
+			   "cannot build the device tree: %s", fdt_strerror(w.err));
 		free(w.fdt);
 		return -1;
 	}
@@ -304,8 +302,7 @@ unsigned int linuxdt_place(const struct sysdesc *sd, uint32_t cell, uint64_t ima
 	uint64_t img_end = (uint64_t)c->load_ipa + image_size;
 
 	*ipa = 0;
-	if (c->num_ram == 0 || size > room ||
-	    (c->load_ipa < at + size && img_end > at)) {
+	if (c->num_ram == 0 || size > room || (c->load_ipa < at + size && img_end > at)) {
 		const char *prop = c->num_ram ? sysdesc_region_prop(r) : "memory";
 
 		diag_error(d, c->path, prop,

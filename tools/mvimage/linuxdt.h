@@ -24,8 +24,7 @@
  * Build the flattened device tree of cell `cell` (sysdesc_cell_has_dt()) into `out` (malloc'd; the caller
  * frees it). Returns 0, or -1 after reporting through `d`.
  */
-int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *out,
-		  struct diag *d);
+int linuxdt_build(const struct sysdesc *sd, uint32_t cell, struct image_blob *out, struct diag *d);
 
 /*
  * Choose the IPA the microvisor copies a DTB of `dtb_size` bytes to: 4 KiB aligned, in

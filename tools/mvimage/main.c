@@ -43,8 +43,7 @@ static void usage(FILE *f)
 /* Point the option named by `arg` ("--name" or "--name=value") at its value. */
 static int take_option(struct options *o, int argc, char **argv, int *i)
 {
-	static const char *const names[] = { "--microvisor", "--image-dir", "--output",
-					     "--dtc" };
+	static const char *const names[] = { "--microvisor", "--image-dir", "--output", "--dtc" };
 	const char **slots[] = { &o->microvisor, &o->image_dir, &o->output, &o->dtc };
 	const char *arg = argv[*i];
 
@@ -100,10 +99,23 @@ static int parse_args(int argc, char **argv, struct options *o)
  */
 static int run_dtc(const char *dtc, const char *dts, const char *dtb)
 {
-	char *args[] = { (char *)dtc, "-I", "dts", "-O", "dtb",
-			 "-W", "no-reg_format", "-W", "no-unit_address_vs_reg",
-			 "-W", "no-avoid_default_addr_size", "-W", "no-interrupts_property",
-			 "-o", (char *)dtb, (char *)dts, NULL };
+	char *args[] = { (char *)dtc,
+			 "-I",
+			 "dts",
+			 "-O",
+			 "dtb",
+			 "-W",
+			 "no-reg_format",
+			 "-W",
+			 "no-unit_address_vs_reg",
+			 "-W",
+			 "no-avoid_default_addr_size",
+			 "-W",
+			 "no-interrupts_property",
+			 "-o",
+			 (char *)dtb,
+			 (char *)dts,
+			 NULL };
 	pid_t pid;
 	int status;
 	int err = posix_spawnp(&pid, dtc, NULL, NULL, args, environ);
@@ -222,7 +234,8 @@ static int write_output(const char *out, const struct microvisor *mv,
 static int read_microvisor(const char *path, struct microvisor *mv)
 {
 	int err = image_read_file(path, UINT32_MAX, &mv->bin);
-	const char *why = err ? strerror(err) : image_parse_microvisor(&mv->bin, &mv->hdr, &mv->board);
+	const char *why =
+		err ? strerror(err) : image_parse_microvisor(&mv->bin, &mv->hdr, &mv->board);
 
 	if (why) {
 		fprintf(stderr, "mvimage: %s: cannot use as the microvisor binary: %s\n", path,
@@ -249,8 +262,8 @@ static void print_summary(const struct options *o, const struct sysdesc *sd,
 	for (uint32_t i = 0; i < sd->num_cells; i++) {
 		const struct sysdesc_cell *c = &sd->cells[i];
 
-		printf("  cell %" PRIu32 " %s: %s, %zu bytes at 0x%08" PRIx32
-		       ", entry 0x%08" PRIx32 ", %" PRIu32 " vCPUs, priority %" PRIu32 "\n",
+		printf("  cell %" PRIu32 " %s: %s, %zu bytes at 0x%08" PRIx32 ", entry 0x%08" PRIx32
+		       ", %" PRIu32 " vCPUs, priority %" PRIu32 "\n",
 		       i, c->name, c->image, set->cells[i].size, c->load_ipa, c->entry_ipa,
 		       c->num_vcpus, c->priority);
 		for (uint32_t j = 0; j < c->num_ram; j++) {

@@ -26,7 +26,7 @@ struct parser {
 	bool regions_exhausted; /* "too many regions" is reported once, not once per cell */
 	bool irqs_exhausted;    /* likewise "too many pass-through interrupts" */
 	int cells_node;         /* offset of /cells, or negative */
-	int cell_node[MV_BOOT_MAX_CELLS]; /* offset of the node of each of sd->cells */
+	int cell_node[MV_BOOT_MAX_CELLS];          /* offset of the node of each of sd->cells */
 	bool channel_ipa_ok[MV_BOOT_MAX_CHANNELS]; /* `ipa` was read: windows can be checked */
 };
 
@@ -41,12 +41,25 @@ static const char *const root_props[] = { "compatible", NULL };
 static const char *const microvisor_props[] = { "memory", "cpus", NULL };
 static const char *const no_props[] = { NULL };
 static const char *const cell_props[] = {
-	"image", "memory", "placed-memory", "devices", "load-address", "entry", "vcpus", "cpus",
-	"priority", "time-slice-us", "budget-us", "period-us", "interrupts", "os", "bootargs",
-	"devices-compatible", NULL,
+	"image",
+	"memory",
+	"placed-memory",
+	"devices",
+	"load-address",
+	"entry",
+	"vcpus",
+	"cpus",
+	"priority",
+	"time-slice-us",
+	"budget-us",
+	"period-us",
+	"interrupts",
+	"os",
+	"bootargs",
+	"devices-compatible",
+	NULL,
 };
-static const char *const channel_props[] = { "ends", "ipa", "interrupts", "size", "type",
-					     NULL };
+static const char *const channel_props[] = { "ends", "ipa", "interrupts", "size", "type", NULL };
 static const char *const vdev_props[] = { "consumer", "provider", "reg", "interrupt", NULL };
 
 static bool in_list(const char *name, const char *const *list)
@@ -71,8 +84,7 @@ static void join_path(char *out, const char *parent, const char *name)
 	snprintf(out, SYSDESC_PATH_MAX, "%s/%s", strcmp(parent, "/") == 0 ? "" : parent, name);
 }
 
-static void check_properties(struct parser *p, int node, const char *path,
-			     const char *const *known)
+static void check_properties(struct parser *p, int node, const char *path, const char *const *known)
 {
 	int prop;
 
@@ -87,8 +99,7 @@ static void check_properties(struct parser *p, int node, const char *path,
 }
 
 /* Report each subnode of `node` whose name is not in `known`. */
-static void check_subnodes(struct parser *p, int node, const char *path,
-			   const char *const *known)
+static void check_subnodes(struct parser *p, int node, const char *path, const char *const *known)
 {
 	int sub;
 
@@ -103,8 +114,8 @@ static void check_subnodes(struct parser *p, int node, const char *path,
 	}
 }
 
-static enum prop_status read_u32(struct parser *p, int node, const char *path,
-				 const char *prop, uint32_t *val)
+static enum prop_status read_u32(struct parser *p, int node, const char *path, const char *prop,
+				 uint32_t *val)
 {
 	int len;
 	const fdt32_t *v = fdt_getprop(p->fdt, node, prop, &len);
@@ -121,8 +132,8 @@ static enum prop_status read_u32(struct parser *p, int node, const char *path,
 
 /* An optional one-cell property in [min, max]; `*val` keeps `def` unless it is valid. */
 static enum prop_status read_u32_range(struct parser *p, int node, const char *path,
-				       const char *prop, uint32_t def, uint32_t min,
-				       uint32_t max, uint32_t *val)
+				       const char *prop, uint32_t def, uint32_t min, uint32_t max,
+				       uint32_t *val)
 {
 	uint32_t v = def;
 	enum prop_status st = read_u32(p, node, path, prop, &v);
@@ -131,8 +142,8 @@ static enum prop_status read_u32_range(struct parser *p, int node, const char *p
 	if (st != PROP_OK)
 		return st;
 	if (v < min || v > max) {
-		diag_error(p->d, path, prop, "%" PRIu32 " is out of range %" PRIu32 "..%" PRIu32,
-			   v, min, max);
+		diag_error(p->d, path, prop, "%" PRIu32 " is out of range %" PRIu32 "..%" PRIu32, v,
+			   min, max);
 		return PROP_BAD;
 	}
 	*val = v;
@@ -140,8 +151,8 @@ static enum prop_status read_u32_range(struct parser *p, int node, const char *p
 }
 
 /* Checks shared by every region: page alignment, non-empty, inside the 32-bit space. */
-static void check_range(struct parser *p, const char *path, const char *prop,
-			const char *what, const char *kind, uint32_t base, uint32_t size)
+static void check_range(struct parser *p, const char *path, const char *prop, const char *what,
+			const char *kind, uint32_t base, uint32_t size)
 {
 	if (base % MV_BOOT_ALIGN)
 		diag_error(p->d, path, prop, "%s%s 0x%08" PRIx32 " is not 4 KiB aligned", what,
@@ -152,14 +163,14 @@ static void check_range(struct parser *p, const char *path, const char *prop,
 			   kind, base, size);
 }
 
-static void check_size(struct parser *p, const char *path, const char *prop,
-		       const char *what, uint32_t size)
+static void check_size(struct parser *p, const char *path, const char *prop, const char *what,
+		       uint32_t size)
 {
 	if (size == 0)
 		diag_error(p->d, path, prop, "%ssize is 0", what);
 	else if (size % MV_BOOT_ALIGN)
-		diag_error(p->d, path, prop,
-			   "%ssize 0x%08" PRIx32 " is not a multiple of 4 KiB", what, size);
+		diag_error(p->d, path, prop, "%ssize 0x%08" PRIx32 " is not a multiple of 4 KiB",
+			   what, size);
 }
 
 /* An empty range (a size already reported as 0) overlaps nothing. */
@@ -176,14 +187,14 @@ static bool overlaps_vgic(uint32_t ipa, uint32_t size)
 
 static void describe_vgic(char *out, size_t size)
 {
-	snprintf(out, size, "the vGIC window [0x%08" PRIx32 ", 0x%08" PRIx32 ")",
-		 SYSDESC_VGIC_IPA, SYSDESC_VGIC_IPA + SYSDESC_VGIC_SIZE);
+	snprintf(out, size, "the vGIC window [0x%08" PRIx32 ", 0x%08" PRIx32 ")", SYSDESC_VGIC_IPA,
+		 SYSDESC_VGIC_IPA + SYSDESC_VGIC_SIZE);
 }
 
 /* Exactly `n` cells of `prop` into `out`; absent (required) or another length is reported.
  * `form` names what the cells are, for the message. */
-static enum prop_status read_cells(struct parser *p, int node, const char *path,
-				   const char *prop, uint32_t n, const char *form, uint32_t *out)
+static enum prop_status read_cells(struct parser *p, int node, const char *path, const char *prop,
+				   uint32_t n, const char *form, uint32_t *out)
 {
 	int len;
 	const fdt32_t *v = fdt_getprop(p->fdt, node, prop, &len);
@@ -193,8 +204,8 @@ static enum prop_status read_cells(struct parser *p, int node, const char *path,
 		return PROP_ABSENT;
 	}
 	if (len != (int)(n * sizeof(*v))) {
-		diag_error(p->d, path, prop, "length %d, expected %zu (%s)", len,
-			   n * sizeof(*v), form);
+		diag_error(p->d, path, prop, "length %d, expected %zu (%s)", len, n * sizeof(*v),
+			   form);
 		return PROP_BAD;
 	}
 	for (uint32_t i = 0; i < n; i++)
@@ -203,8 +214,8 @@ static enum prop_status read_cells(struct parser *p, int node, const char *path,
 }
 
 /* vIRQs, and the physical SPIs passed through as the same IDs, are GIC SPIs the vGIC has. */
-static bool check_virq(struct parser *p, const char *path, const char *prop,
-		       const char *what, uint32_t virq)
+static bool check_virq(struct parser *p, const char *path, const char *prop, const char *what,
+		       uint32_t virq)
 {
 	if (virq >= MV_BOOT_FIRST_SPI && virq <= MV_BOOT_MAX_VIRQ)
 		return true;
@@ -215,8 +226,7 @@ static bool check_virq(struct parser *p, const char *path, const char *prop,
 
 /* The node's path under `parent` into `path`, and its name into `name` (a boot table
  * field, so at most MV_BOOT_NAME_LEN - 1 characters). */
-static void parse_name(struct parser *p, int node, const char *parent, char *path,
-		       char *name)
+static void parse_name(struct parser *p, int node, const char *parent, char *path, char *name)
 {
 	const char *n = fdt_get_name(p->fdt, node, NULL);
 
@@ -235,8 +245,7 @@ const char *sysdesc_region_prop(const struct sysdesc_region *r)
 }
 
 /* The string property `prop`, NUL-terminated and non-empty, or NULL (reported). */
-static const char *read_string(struct parser *p, int node, const char *path,
-			       const char *prop)
+static const char *read_string(struct parser *p, int node, const char *path, const char *prop)
 {
 	int len;
 	const char *v = fdt_getprop(p->fdt, node, prop, &len);
@@ -258,16 +267,14 @@ static const char *read_string(struct parser *p, int node, const char *path,
 
 static void parse_root(struct parser *p, int root)
 {
-	static const char *const top_nodes[] = { "microvisor", "cells", "channels", "vdevs",
-						  NULL };
+	static const char *const top_nodes[] = { "microvisor", "cells", "channels", "vdevs", NULL };
 	const char *compat;
 
 	check_properties(p, root, "/", root_props);
 	check_subnodes(p, root, "/", top_nodes);
 	compat = read_string(p, root, "/", "compatible");
 	if (compat && strcmp(compat, COMPATIBLE_V1) != 0)
-		diag_error(p->d, "/", "compatible", "\"%s\" must be \"" COMPATIBLE_V1 "\"",
-			   compat);
+		diag_error(p->d, "/", "compatible", "\"%s\" must be \"" COMPATIBLE_V1 "\"", compat);
 }
 
 /* `<pa size>`, or `<size>` for memory where the microvisor runs (place_memory()). */
@@ -313,8 +320,8 @@ static void parse_microvisor(struct parser *p)
 	check_properties(p, node, "/microvisor", microvisor_props);
 	check_subnodes(p, node, "/microvisor", no_props);
 	parse_microvisor_memory(p, node);
-	p->pcpus_known = read_u32_range(p, node, "/microvisor", "cpus", 1, 1,
-					SYSDESC_MAX_PCPUS, &p->sd->num_pcpus) != PROP_BAD;
+	p->pcpus_known = read_u32_range(p, node, "/microvisor", "cpus", 1, 1, SYSDESC_MAX_PCPUS,
+					&p->sd->num_pcpus) != PROP_BAD;
 }
 
 /* Validate one `<ipa pa size>` triple or `<ipa size>` pair, then add it to the cell's
@@ -334,9 +341,8 @@ static void add_region(struct parser *p, const char *path, const char *prop,
 	r->has_pa = !r->placed;
 	if (cr->num == MV_BOOT_MAX_REGIONS) {
 		if (!p->regions_exhausted)
-			diag_error(p->d, path, prop,
-				   "%sthe whole system has more than %u regions", what,
-				   MV_BOOT_MAX_REGIONS);
+			diag_error(p->d, path, prop, "%sthe whole system has more than %u regions",
+				   what, MV_BOOT_MAX_REGIONS);
 		p->regions_exhausted = true;
 		return;
 	}
@@ -376,8 +382,7 @@ static void parse_regions(struct parser *p, int node, const char *path, uint32_t
 	}
 }
 
-static const struct sysdesc_region *ram_at(const struct sysdesc_region *r, uint32_t n,
-					   uint32_t ipa)
+static const struct sysdesc_region *ram_at(const struct sysdesc_region *r, uint32_t n, uint32_t ipa)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		if (r[i].flags == MV_REGION_RAM && ipa >= r[i].ipa &&
@@ -387,8 +392,8 @@ static const struct sysdesc_region *ram_at(const struct sysdesc_region *r, uint3
 	return NULL;
 }
 
-const struct sysdesc_region *sysdesc_ram_at(const struct sysdesc *sd,
-					    const struct sysdesc_cell *c, uint32_t ipa)
+const struct sysdesc_region *sysdesc_ram_at(const struct sysdesc *sd, const struct sysdesc_cell *c,
+					    uint32_t ipa)
 {
 	if (c->first_region + c->num_ram > sd->num_regions)
 		return NULL;
@@ -533,8 +538,7 @@ static void parse_schedule(struct parser *p, int node, struct sysdesc_cell *c)
 
 /* Append a cell's regions to the system table, RAM first, so the cell can name them by
  * first_region and a count. */
-static void store_regions(struct parser *p, struct sysdesc_cell *c,
-			  const struct cell_regions *cr)
+static void store_regions(struct parser *p, struct sysdesc_cell *c, const struct cell_regions *cr)
 {
 	struct sysdesc *sd = p->sd;
 
@@ -648,8 +652,8 @@ uint32_t sysdesc_cell_irq(const struct sysdesc *sd, uint32_t cell, uint32_t inde
 }
 
 /* The cell's pass-through SPIs join the system's table, keeping description order. */
-static void parse_interrupts(struct parser *p, int node, uint32_t idx,
-			     const struct sysdesc_cell *c, bool store)
+static void parse_interrupts(struct parser *p, int node, uint32_t idx, const struct sysdesc_cell *c,
+			     bool store)
 {
 	struct sysdesc *sd = p->sd;
 	int len;
@@ -684,8 +688,7 @@ static void parse_interrupts(struct parser *p, int node, uint32_t idx,
 
 /* Parse /cells/<name> into `c`; its regions and interrupts join the system only if
  * `store`. */
-static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_cell *c,
-		       bool store)
+static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_cell *c, bool store)
 {
 	struct cell_regions cr = { 0 };
 
@@ -695,8 +698,7 @@ static void parse_cell(struct parser *p, int node, uint32_t idx, struct sysdesc_
 	parse_image(p, node, c);
 	if (!fdt_getprop(p->fdt, node, "memory", NULL) &&
 	    !fdt_getprop(p->fdt, node, "placed-memory", NULL))
-		diag_error(p->d, c->path, "memory",
-			   "missing required property (or placed-memory)");
+		diag_error(p->d, c->path, "memory", "missing required property (or placed-memory)");
 	parse_regions(p, node, c->path, idx, MV_REGION_RAM, false, &cr);
 	parse_regions(p, node, c->path, idx, MV_REGION_RAM, true, &cr);
 	cr.num_ram = cr.num;
@@ -733,8 +735,8 @@ static void parse_cells(struct parser *p)
 		}
 		parse_cell(p, node, seen, c, c != &extra);
 		if (c == &extra)
-			diag_error(p->d, c->path, DIAG_NO_PROPERTY,
-				   "too many cells, at most %u", MV_BOOT_MAX_CELLS);
+			diag_error(p->d, c->path, DIAG_NO_PROPERTY, "too many cells, at most %u",
+				   MV_BOOT_MAX_CELLS);
 		seen++;
 	}
 	if (seen == 0)
@@ -742,8 +744,7 @@ static void parse_cells(struct parser *p)
 }
 
 /* The cell that phandle `ph` (in `prop` of `path`) names, or SYSDESC_NO_CELL (reported). */
-static uint32_t resolve_cell(struct parser *p, const char *path, const char *prop,
-			     uint32_t ph)
+static uint32_t resolve_cell(struct parser *p, const char *path, const char *prop, uint32_t ph)
 {
 	int node = fdt_node_offset_by_phandle(p->fdt, ph);
 
@@ -810,13 +811,11 @@ static void parse_channel_type(struct parser *p, int node, struct sysdesc_channe
 			return;
 		}
 	}
-	diag_error(p->d, ch->path, "type", "\"%s\" is not \"raw\", \"net\" or \"console\"",
-		   type);
+	diag_error(p->d, ch->path, "type", "\"%s\" is not \"raw\", \"net\" or \"console\"", type);
 }
 
 /* Parse /channels/<name> into `ch`; `*ipa_ok` says whether its windows can be checked. */
-static void parse_channel(struct parser *p, int node, struct sysdesc_channel *ch,
-			  bool *ipa_ok)
+static void parse_channel(struct parser *p, int node, struct sysdesc_channel *ch, bool *ipa_ok)
 {
 	uint32_t virq[2];
 
@@ -875,8 +874,7 @@ static void parse_channels(struct parser *p)
 }
 
 /* `consumer` or `provider`: one phandle. */
-static uint32_t parse_vdev_cell(struct parser *p, int node, const char *path,
-				const char *prop)
+static uint32_t parse_vdev_cell(struct parser *p, int node, const char *path, const char *prop)
 {
 	uint32_t ph;
 
@@ -945,8 +943,8 @@ static void parse_vdevs(struct parser *p)
 }
 
 /* Name the owner of a region for an overlap message: "/cells/a memory region 0". */
-static void describe_region(const struct sysdesc *sd, const struct sysdesc_region *r,
-			    char *out, size_t size)
+static void describe_region(const struct sysdesc *sd, const struct sysdesc_region *r, char *out,
+			    size_t size)
 {
 	snprintf(out, size, "%s %s region %" PRIu32, sd->cells[r->cell].path,
 		 sysdesc_region_prop(r), r->index);
@@ -1057,8 +1055,9 @@ static void check_windows(struct parser *p)
 
 		for (uint32_t e = 0; p->channel_ipa_ok[j] && e < 2; e++) {
 			char what[16];
-			struct window w = { ch->cell[e], ch->ipa[e], ch->size,
-					    ch->path, "ipa", what };
+			struct window w = {
+				ch->cell[e], ch->ipa[e], ch->size, ch->path, "ipa", what
+			};
 
 			if (w.cell == SYSDESC_NO_CELL)
 				continue;
@@ -1091,8 +1090,8 @@ struct virq_uses {
 
 /* Record a use of `virq` (0: invalid, already reported), reporting it if it is not the
  * first in the cell. */
-static void use_virq(struct parser *p, struct virq_uses *uses, uint32_t virq,
-		     const char *path, const char *prop, const char *what)
+static void use_virq(struct parser *p, struct virq_uses *uses, uint32_t virq, const char *path,
+		     const char *prop, const char *what)
 {
 	struct virq_use *u;
 
@@ -1105,8 +1104,8 @@ static void use_virq(struct parser *p, struct virq_uses *uses, uint32_t virq,
 			continue;
 		diag_error(p->d, path, prop,
 			   "%s%svIRQ %" PRIu32 " is already used in %s by %s %s%s%s", what,
-			   *what ? ": " : "", virq, p->sd->cells[uses->cell].path, o->path,
-			   o->prop, *o->what ? " " : "", o->what);
+			   *what ? ": " : "", virq, p->sd->cells[uses->cell].path, o->path, o->prop,
+			   *o->what ? " " : "", o->what);
 		return;
 	}
 	assert(uses->num < sizeof(uses->u) / sizeof(uses->u[0]));
@@ -1207,7 +1206,8 @@ static void check_device_denied(struct parser *p, const struct sysdesc_region *r
 			   ") overlaps %s %s of board %s%s",
 			   r->index, r->pa, r->size, dn.name, range, p->board->name,
 			   dn.console_may_own ? "; only the cell named \"" MV_CONSOLE_CELL
-						"\" may own it" : "");
+						"\" may own it"
+					      : "");
 	}
 }
 
@@ -1225,7 +1225,8 @@ static void check_board(struct parser *p)
 	    !mv_board_in_ram(b, sd->hyp_mem_base, sd->hyp_mem_size))
 		diag_error(p->d, "/microvisor", "memory",
 			   "pa 0x%08" PRIx32 ", size 0x%08" PRIx32 " is outside the RAM %s of"
-			   " board %s", sd->hyp_mem_base, sd->hyp_mem_size, ram, b->name);
+			   " board %s",
+			   sd->hyp_mem_base, sd->hyp_mem_size, ram, b->name);
 	for (uint32_t i = 0; i < sd->num_regions; i++) {
 		const struct sysdesc_region *r = &sd->regions[i];
 		const char *path = sd->cells[r->cell].path;
@@ -1271,9 +1272,8 @@ static void check_cell_limits(struct parser *p)
 
 		if (c == SYSDESC_NO_CELL || ++provides[c] <= MV_BOOT_CELL_MAX_VDEVS)
 			continue;
-		diag_error(p->d, sd->vdevs[i].path, "provider",
-			   "%s provides more than %u vdevs", sd->cells[c].path,
-			   MV_BOOT_CELL_MAX_VDEVS);
+		diag_error(p->d, sd->vdevs[i].path, "provider", "%s provides more than %u vdevs",
+			   sd->cells[c].path, MV_BOOT_CELL_MAX_VDEVS);
 	}
 }
 

@@ -93,8 +93,8 @@ struct sysdesc_channel {
 	char path[SYSDESC_PATH_MAX];
 	uint32_t cell[2]; /* indices into sysdesc.cells, or SYSDESC_NO_CELL */
 	uint32_t ipa[2];
-	uint32_t virq[2]; /* 0 if invalid (reported) */
-	uint32_t size;    /* 0 if invalid (reported) */
+	uint32_t virq[2];               /* 0 if invalid (reported) */
+	uint32_t size;                  /* 0 if invalid (reported) */
 	enum sysdesc_channel_type type; /* default: console if an end is named "console" */
 };
 
@@ -111,7 +111,7 @@ struct sysdesc_vdev {
 
 /* One entry of a cell's `interrupts`: a physical SPI, delivered as the same vIRQ. */
 struct sysdesc_irq {
-	uint32_t cell;  /* index into sysdesc.cells */
+	uint32_t cell; /* index into sysdesc.cells */
 	uint32_t pirq;
 	uint32_t index; /* position in the cell's `interrupts` property */
 };
@@ -166,7 +166,7 @@ static inline uint32_t sysdesc_cell_regions(const struct sysdesc_cell *c)
 const char *sysdesc_region_prop(const struct sysdesc_region *r);
 
 /* The RAM region of cell `c` that contains `ipa`, or NULL. */
-const struct sysdesc_region *sysdesc_ram_at(const struct sysdesc *sd,
-					    const struct sysdesc_cell *c, uint32_t ipa);
+const struct sysdesc_region *sysdesc_ram_at(const struct sysdesc *sd, const struct sysdesc_cell *c,
+					    uint32_t ipa);
 
 #endif

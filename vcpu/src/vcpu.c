@@ -82,7 +82,7 @@ void vcpu_handle_requests(struct sched *s, struct vcpu *v)
 		sched_wake(s, v);
 	}
 	if ((req & VCPU_REQ_VDEV_DONE) && v->state == VCPU_WAIT_VDEV) {
-		sched_remove(s, v); /* off the sleeper list of its timeout */
+		sched_remove(s, v);               /* off the sleeper list of its timeout */
 		vcpu_hazard_set(v, VCPU_HZ_MMIO); /* applied once `v` is loaded again */
 		sched_wake(s, v);
 	}

@@ -20,7 +20,8 @@ void vdevs_create(const struct mv_boot_header *hdr)
 		vd->consumer = &cells[bv[i].consumer];
 		vd->provider = &cells[bv[i].provider];
 		if (vd->provider->num_vdevs == CELL_MAX_VDEVS)
-			panic("cell %s: provides more than %u vdevs", vd->provider->boot->name, CELL_MAX_VDEVS);
+			panic("cell %s: provides more than %u vdevs", vd->provider->boot->name,
+			      CELL_MAX_VDEVS);
 		vd->provider->vdevs[vd->provider->num_vdevs++] = vd;
 		log_printf("vdev %s: %s -> %s at %08x\n", bv[i].name, vd->consumer->boot->name,
 			   vd->provider->boot->name, (unsigned)bv[i].ipa);
@@ -31,7 +32,8 @@ void vdevs_create(const struct mv_boot_header *hdr)
 static struct vdev *vdev_at(const struct cell *c, uint32_t ipa)
 {
 	for (uint32_t i = 0; i < num_vdevs; i++)
-		if (vdevs[i].consumer == c && range_contains(vdevs[i].boot->ipa, vdevs[i].boot->size, ipa))
+		if (vdevs[i].consumer == c &&
+		    range_contains(vdevs[i].boot->ipa, vdevs[i].boot->size, ipa))
 			return &vdevs[i];
 	return NULL;
 }
@@ -145,8 +147,9 @@ struct smccc_result hc_vdev_get(struct vcpu *v, const struct smccc_args *a)
 	}
 	struct vdev_request *r = &q->vdev_req;
 	r->taken = true;
-	struct smccc_result res = smccc_ret(MV_OK, r->tag, MV_VDEV_ACCESS(r->offset, r->size, r->write),
-					    r->write ? r->value : 0);
+	struct smccc_result res =
+		smccc_ret(MV_OK, r->tag, MV_VDEV_ACCESS(r->offset, r->size, r->write),
+			  r->write ? r->value : 0);
 	spin_unlock(&vd->lock);
 	return res;
 }

@@ -28,21 +28,21 @@ struct sample {
 #define NO_ISR UINT32_MAX
 
 struct demo {
-	struct rtos_queue samples;     /* control -> statistics */
-	struct rtos_queue periods;     /* server -> control: new period in ticks (u64) */
-	struct rtos_mutex stats_lock;  /* statistics task vs. server (priority inheritance) */
+	struct rtos_queue samples;    /* control -> statistics */
+	struct rtos_queue periods;    /* server -> control: new period in ticks (u64) */
+	struct rtos_mutex stats_lock; /* statistics task vs. server (priority inheritance) */
 	struct lat_stats stats;
 	struct {
 		uint64_t sum, n, worst; /* the to_isr part of the latencies */
 	} isr;
-	struct rtos_sem stop;          /* given by the server's STOP or the run timer */
+	struct rtos_sem stop; /* given by the server's STOP or the run timer */
 	struct rtos_sem control_done;
 	volatile bool stopping;
-	volatile uint32_t dropped;     /* samples the statistics task had no room for */
-	volatile uint32_t period_us;   /* configured (the control task applies it) */
-	int32_t channel;               /* the control channel, -1 without one */
-	uint32_t settled, steps;       /* control quality: setpoint steps reached in time */
-	uint32_t ring_errors;          /* the peer broke the channel's ring format */
+	volatile uint32_t dropped;   /* samples the statistics task had no room for */
+	volatile uint32_t period_us; /* configured (the control task applies it) */
+	int32_t channel;             /* the control channel, -1 without one */
+	uint32_t settled, steps;     /* control quality: setpoint steps reached in time */
+	uint32_t ring_errors;        /* the peer broke the channel's ring format */
 };
 
 extern struct demo demo;

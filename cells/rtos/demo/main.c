@@ -78,8 +78,8 @@ static void supervisor_main(void *arg)
 	demo.stopping = true;
 	stopped = rtos_sem_take(&demo.control_done, rtos_ms_to_ticks(2000));
 	demo_report("final");
-	rtos_printf("control: %u of %u setpoint steps settled, %u context switches\n",
-		    demo.settled, demo.steps, rtos_context_switches());
+	rtos_printf("control: %u of %u setpoint steps settled, %u context switches\n", demo.settled,
+		    demo.steps, rtos_context_switches());
 	rtos_printf("stack unused: control %u, stats %u, server %u, supervisor %u bytes\n",
 		    (uint32_t)rtos_task_stack_unused(&control_task),
 		    (uint32_t)rtos_task_stack_unused(&stats_task),
@@ -131,12 +131,14 @@ int main(void)
 
 	demo.channel = find_control_channel();
 	if (demo.channel >= 0 && (r = server_init(demo.channel)) != 0) {
-		rtos_printf("control channel %d unusable (%d): running without it\n", demo.channel, r);
+		rtos_printf("control channel %d unusable (%d): running without it\n", demo.channel,
+			    r);
 		demo.channel = -1;
 	}
 	if (demo.channel >= 0)
 		rtos_printf("rtos: control task every %u us, counter %u Hz, serving requests on "
-			    "channel %d\n", demo.period_us, rtos_tick_hz(), demo.channel);
+			    "channel %d\n",
+			    demo.period_us, rtos_tick_hz(), demo.channel);
 	else
 		rtos_printf("rtos: control task every %u us, counter %u Hz, timed run of %u ms\n",
 			    demo.period_us, rtos_tick_hz(), DEMO_RUN_MS);

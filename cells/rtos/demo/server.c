@@ -152,7 +152,8 @@ void server_main(void *arg)
 			notify();
 		if (st != MV_RING_OK && st != MV_RING_E_EMPTY) {
 			demo.ring_errors++;
-			rtos_printf("server: channel unusable (ring error %d), no more requests\n", st);
+			rtos_printf("server: channel unusable (ring error %d), no more requests\n",
+				    st);
 			break;
 		}
 		if (n == BURST)

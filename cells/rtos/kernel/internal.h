@@ -7,7 +7,7 @@
 #include <rtos/arch.h>
 #include <rtos/rtos.h>
 
-#define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 enum task_state {
 	TASK_UNUSED = 0, /* never created, or exited */
@@ -60,20 +60,20 @@ static inline struct rtos_task *task_of_node(struct rtos_node *n)
 }
 
 struct kernel {
-	struct rtos_task *current;             /* NULL before rtos_start */
+	struct rtos_task *current;               /* NULL before rtos_start */
 	struct rtos_node ready[RTOS_PRIO_COUNT]; /* FIFO per priority */
-	uint32_t ready_bitmap;                 /* bit p: ready[p] is not empty */
-	struct rtos_node timeouts;             /* armed timeouts, earliest first */
-	rtos_tick_t slice_ticks;               /* 0: no round-robin */
-	rtos_tick_t slice_end;                 /* RTOS_FOREVER: no slice is being timed */
-	rtos_tick_t programmed;                /* the timer's deadline, RTOS_FOREVER if off */
-	rtos_tick_t timer_irq_at;              /* counter at the latest timer interrupt */
+	uint32_t ready_bitmap;                   /* bit p: ready[p] is not empty */
+	struct rtos_node timeouts;               /* armed timeouts, earliest first */
+	rtos_tick_t slice_ticks;                 /* 0: no round-robin */
+	rtos_tick_t slice_end;                   /* RTOS_FOREVER: no slice is being timed */
+	rtos_tick_t programmed;                  /* the timer's deadline, RTOS_FOREVER if off */
+	rtos_tick_t timer_irq_at;                /* counter at the latest timer interrupt */
 	uint32_t isr_nesting;
 	uint32_t switches;
-	bool need_resched;                     /* a decision is due at the next chance */
-	bool rotate;                           /* the current task's slice is over */
+	bool need_resched; /* a decision is due at the next chance */
+	bool rotate;       /* the current task's slice is over */
 	bool started;
-	struct rtos_arch_ctx boot_ctx;         /* rtos_start's caller */
+	struct rtos_arch_ctx boot_ctx; /* rtos_start's caller */
 };
 
 extern struct kernel k;

@@ -97,7 +97,8 @@ void k_timeout_arm(struct rtos_timeout *to, rtos_tick_t expires)
 		list_remove(&to->node);
 	to->expires = expires;
 	pos = k.timeouts.next;
-	while (pos != &k.timeouts && container_of(pos, struct rtos_timeout, node)->expires <= expires)
+	while (pos != &k.timeouts &&
+	       container_of(pos, struct rtos_timeout, node)->expires <= expires)
 		pos = pos->next;
 	list_insert_before(pos, &to->node);
 	if (was_first || k.timeouts.next == &to->node)

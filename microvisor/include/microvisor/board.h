@@ -59,7 +59,8 @@ struct mv_board_denied {
 
 static inline uint32_t mv_board_num_denied(const struct mv_board *b)
 {
-	uint32_t n = b->num_reserved < MV_BOARD_MAX_RESERVED ? b->num_reserved : MV_BOARD_MAX_RESERVED;
+	uint32_t n =
+		b->num_reserved < MV_BOARD_MAX_RESERVED ? b->num_reserved : MV_BOARD_MAX_RESERVED;
 
 	return 5u + n;
 }
@@ -78,16 +79,15 @@ static inline struct mv_board_denied mv_board_denied(const struct mv_board *b, u
 	case 4:
 		return (struct mv_board_denied){ "the microvisor's UART", b->uart, true };
 	default:
-		return (struct mv_board_denied){ b->reserved[i - 5u].name, b->reserved[i - 5u].range,
-						 false };
+		return (struct mv_board_denied){ b->reserved[i - 5u].name,
+						 b->reserved[i - 5u].range, false };
 	}
 }
 
 /* [base, base + size) lies inside the board's RAM. */
 static inline bool mv_board_in_ram(const struct mv_board *b, uint32_t base, uint32_t size)
 {
-	return base >= b->ram.base &&
-	       (uint64_t)base + size <= (uint64_t)b->ram.base + b->ram.size;
+	return base >= b->ram.base && (uint64_t)base + size <= (uint64_t)b->ram.base + b->ram.size;
 }
 
 #endif

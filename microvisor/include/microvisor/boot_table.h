@@ -51,9 +51,9 @@ _Static_assert(sizeof(struct mv_image_header) == 20, "image header layout");
 #define MV_BOOT_VERSION 3u
 
 #define MV_BOOT_MAX_CELLS 16u
-#define MV_BOOT_MAX_VCPUS 8u   /* per cell */
-#define MV_BOOT_MAX_REGIONS 64u /* whole system */
-#define MV_BOOT_NAME_LEN 32u   /* including the terminating NUL */
+#define MV_BOOT_MAX_VCPUS 8u     /* per cell */
+#define MV_BOOT_MAX_REGIONS 64u  /* whole system */
+#define MV_BOOT_NAME_LEN 32u     /* including the terminating NUL */
 #define MV_BOOT_MAX_CHANNELS 32u /* whole system */
 #define MV_BOOT_MAX_VDEVS 16u    /* whole system */
 #define MV_BOOT_MAX_IRQS 64u     /* pass-through interrupts, whole system */
@@ -76,15 +76,15 @@ _Static_assert(sizeof(struct mv_image_header) == 20, "image header layout");
 struct mv_boot_header {
 	uint32_t magic;
 	uint16_t version;
-	uint16_t header_size;   /* sizeof(struct mv_boot_header) */
-	uint32_t total_size;    /* header, tables and images, bytes */
-	uint32_t checksum;      /* two's complement: 32-bit words of total_size sum to 0 */
+	uint16_t header_size; /* sizeof(struct mv_boot_header) */
+	uint32_t total_size;  /* header, tables and images, bytes */
+	uint32_t checksum;    /* two's complement: 32-bit words of total_size sum to 0 */
 	/* Physical memory of the microvisor: its image (from its load address), the boot table
 	 * right after it, then the channels' memory. Inside the board's RAM; no region may
 	 * overlap it. */
 	uint32_t hyp_mem_base;
 	uint32_t hyp_mem_size;
-	uint32_t num_pcpus;     /* physical CPUs to bring up */
+	uint32_t num_pcpus; /* physical CPUs to bring up */
 	uint32_t num_cells;
 	uint32_t cells_offset;
 	uint32_t num_regions;
@@ -99,13 +99,13 @@ struct mv_boot_header {
 
 struct mv_boot_cell {
 	char name[MV_BOOT_NAME_LEN];
-	uint32_t image_offset;  /* from the header; 4 KiB aligned */
-	uint32_t image_size;    /* bytes */
-	uint32_t load_ipa;      /* the image is copied to this IPA, inside a RAM region */
-	uint32_t entry_ipa;     /* vCPU 0 starts here, in SVC mode, MMU off */
+	uint32_t image_offset; /* from the header; 4 KiB aligned */
+	uint32_t image_size;   /* bytes */
+	uint32_t load_ipa;     /* the image is copied to this IPA, inside a RAM region */
+	uint32_t entry_ipa;    /* vCPU 0 starts here, in SVC mode, MMU off */
 	/* The cells' regions follow one another in the region table, in cell order: cell 0
 	 * owns the first num_regions entries, cell 1 the next, and so on, each entry one cell's. */
-	uint32_t first_region;  /* index into the region table */
+	uint32_t first_region; /* index into the region table */
 	uint32_t num_regions;
 	uint32_t num_vcpus;     /* 1..MV_BOOT_MAX_VCPUS; only vCPU 0 starts, others via PSCI */
 	uint32_t priority;      /* 0..31, higher runs first */
@@ -118,13 +118,13 @@ struct mv_boot_cell {
 	 * Documentation/arm/booting.rst). dtb_size 0: none, and r0-r2 = 0. */
 	uint32_t dtb_offset; /* from the header; 8-byte aligned */
 	uint32_t dtb_size;
-	uint32_t dtb_ipa;    /* inside a RAM region of the cell, 8-byte aligned */
+	uint32_t dtb_ipa; /* inside a RAM region of the cell, 8-byte aligned */
 };
 
 struct mv_boot_region {
-	uint32_t ipa;  /* guest-physical base, 4 KiB aligned */
-	uint32_t pa;   /* physical base, 4 KiB aligned */
-	uint32_t size; /* bytes, multiple of 4 KiB */
+	uint32_t ipa;   /* guest-physical base, 4 KiB aligned */
+	uint32_t pa;    /* physical base, 4 KiB aligned */
+	uint32_t size;  /* bytes, multiple of 4 KiB */
 	uint32_t flags; /* MV_REGION_* */
 };
 

@@ -26,24 +26,24 @@ enum cell_state {
 
 struct cell {
 	const struct mv_boot_cell *boot;
-	const uint8_t *image;        /* pristine image in the payload */
+	const uint8_t *image; /* pristine image in the payload */
 	uint32_t id;
-	volatile uint32_t state;     /* enum cell_state */
+	volatile uint32_t state;             /* enum cell_state */
 	volatile uint32_t stops_outstanding; /* vCPUs that have not yet stopped */
 	volatile uint32_t restart_after_stop;
 	volatile uint32_t life_lock; /* orders CPU_ON against a stop of the cell */
 	uint32_t load_done;          /* bytes of image and device tree copied by this start */
 	uint32_t reset_count;
-	uint64_t cntvoff;            /* virtual counter offset: the cell's time starts at 0 */
+	uint64_t cntvoff; /* virtual counter offset: the cell's time starts at 0 */
 	struct vmmu vmmu;
-	struct vcpu *vcpus;          /* num_vcpus entries */
+	struct vcpu *vcpus; /* num_vcpus entries */
 	uint32_t num_vcpus;
 	struct channel *channels[CELL_MAX_CHANNELS]; /* this cell's channels, cell-local order */
 	uint32_t num_channels;
-	struct vdev *vdevs[CELL_MAX_VDEVS];       /* vdevs it provides, cell-local order */
+	struct vdev *vdevs[CELL_MAX_VDEVS]; /* vdevs it provides, cell-local order */
 	uint32_t num_vdevs;
-	struct cell_arch arch;       /* the emulated GIC distributor */
-	char line[CELL_LINE_MAX];    /* debug console line being assembled */
+	struct cell_arch arch;    /* the emulated GIC distributor */
+	char line[CELL_LINE_MAX]; /* debug console line being assembled */
 	uint32_t line_len;
 	volatile uint32_t line_lock;
 };
@@ -61,8 +61,7 @@ void cell_start(struct cell *c);
 void cell_load_step(struct vcpu *v);
 /* PSCI CPU_ON of `target`: MV_E_DENIED unless its cell is running, else as vcpu_start. A
  * start can thus never be claimed once a stop of the cell has begun. */
-MV_MUST_CHECK enum mv_status cell_vcpu_start(struct vcpu *target, uint32_t entry,
-					     uint32_t context);
+MV_MUST_CHECK enum mv_status cell_vcpu_start(struct vcpu *target, uint32_t entry, uint32_t context);
 /* Stops every vCPU of the cell; with `restart`, the last one to stop restarts the cell. */
 void cell_stop(struct cell *c, bool restart);
 /* The vCPU `v` turned itself off (PSCI CPU_OFF): if it was the last one on, the cell is
@@ -75,7 +74,6 @@ void cell_console_write(struct cell *c, const char *bytes, uint32_t n);
 
 /* Guest-fault report, rate-limited per cell so a hostile cell cannot flood the console. */
 void cell_report_fault(struct cell *c, const char *what, uint32_t addr, uint32_t pc);
-
 
 /* What a boot table is checked against: the microvisor's own board data and where the
  * microvisor really is. */

@@ -18,8 +18,14 @@ struct ipa {
 	uint32_t bits;
 };
 
-static inline struct pa pa_init(uint32_t bits) { return (struct pa){ bits }; }
-static inline struct ipa ipa_init(uint32_t bits) { return (struct ipa){ bits }; }
+static inline struct pa pa_init(uint32_t bits)
+{
+	return (struct pa){ bits };
+}
+static inline struct ipa ipa_init(uint32_t bits)
+{
+	return (struct ipa){ bits };
+}
 
 #define MV_MUST_CHECK __attribute__((warn_unused_result))
 #define MV_NORETURN __attribute__((noreturn))
@@ -33,7 +39,10 @@ static inline struct ipa ipa_init(uint32_t bits) { return (struct ipa){ bits }; 
 #define PAGE_SIZE 4096u
 #define BLOCK_2M 0x200000u
 
-static inline bool is_aligned(uint32_t v, uint32_t align) { return (v & (align - 1u)) == 0; }
+static inline bool is_aligned(uint32_t v, uint32_t align)
+{
+	return (v & (align - 1u)) == 0;
+}
 
 /* [base, base + size) fits in 32 bits and contains addr. */
 static inline bool range_contains(uint32_t base, uint32_t size, uint32_t addr)

@@ -76,9 +76,9 @@ static void test_good(void)
 	CHECK(dtb_is_compatible(t, root, "mv,cell"));
 	CHECK(dtb_is_compatible(t, uart, "snps,dw-apb-uart")); /* the second of the list */
 	CHECK(dtb_is_compatible(t, uart, "vendor,other"));
-	CHECK(!dtb_is_compatible(t, uart, "snps,dw-apb"));     /* no prefix matches */
+	CHECK(!dtb_is_compatible(t, uart, "snps,dw-apb")); /* no prefix matches */
 	CHECK(!dtb_is_compatible(t, uart, "snps,dw-apb-uart2"));
-	CHECK(!dtb_is_compatible(t, chosen, "mv,cell"));       /* no compatible at all */
+	CHECK(!dtb_is_compatible(t, chosen, "mv,cell")); /* no compatible at all */
 	v = dtb_prop(t, uart, "reg", &len);
 	CHECK(v && len == 8 && dtb_cell(v, 0) == 0x01c28000u && dtb_cell(v, 1) == 0x1000u);
 	v = dtb_prop(t, uart, "interrupts", &len);
@@ -140,7 +140,9 @@ static void test_damaged(void)
 
 	/* Every word of the structure block replaced by a hostile value in turn: huge property
 	 * lengths, string offsets past the strings block, unknown tokens, END early. */
-	static const uint32_t evil[] = { 0xffffffffu, 0x7ffffff0u, 0x00001000u, 1u, 2u, 3u, 9u, 0u };
+	static const uint32_t evil[] = {
+		0xffffffffu, 0x7ffffff0u, 0x00001000u, 1u, 2u, 3u, 9u, 0u
+	};
 	for (uint32_t off = st; off + 4u <= st + st_size; off += 4u) {
 		for (size_t e = 0; e < sizeof(evil) / sizeof(evil[0]); e++) {
 			t = copy_of(tree, size);

@@ -25,14 +25,14 @@
 static struct fake {
 	uint8_t rx[64], rx_lsr[64]; /* received bytes, and the LSR error bits of each */
 	unsigned rx_head, rx_n;
-	char tx[256];               /* every byte written to THR, in order */
-	unsigned tx_n, tx_fifo;     /* ... and how many of them are still in the FIFO */
-	bool shifting;              /* the last byte is still in the shift register */
-	bool tx_overflow;           /* a THR write to a full FIFO */
+	char tx[256];           /* every byte written to THR, in order */
+	unsigned tx_n, tx_fifo; /* ... and how many of them are still in the FIFO */
+	bool shifting;          /* the last byte is still in the shift register */
+	bool tx_overflow;       /* a THR write to a full FIFO */
 	bool thr_ipending;
 	uint32_t ier;
 	bool line_pending, modem_pending, busy_pending;
-	bool busy_stuck;            /* USR reads do not end the busy detect */
+	bool busy_stuck; /* USR reads do not end the busy detect */
 	unsigned iir_reads, lsr_reads, msr_reads, usr_reads;
 	unsigned fcr_writes, lcr_writes, other_writes;
 	uint32_t fcr;

@@ -17,13 +17,31 @@
 
 struct fake_arch fake;
 
-unsigned arch_pcpu_id(void) { return fake.pcpu; }
-uint64_t arch_counter_now(void) { return fake.now; }
-uint32_t arch_counter_freq(void) { return 1000000u; /* 1 tick = 1 us */ }
-void arch_hyp_timer_set(uint64_t deadline) { fake.timer = deadline; }
-void arch_send_reschedule(unsigned pcpu) { fake.ipis[pcpu]++; }
+unsigned arch_pcpu_id(void)
+{
+	return fake.pcpu;
+}
+uint64_t arch_counter_now(void)
+{
+	return fake.now;
+}
+uint32_t arch_counter_freq(void)
+{
+	return 1000000u; /* 1 tick = 1 us */
+}
+void arch_hyp_timer_set(uint64_t deadline)
+{
+	fake.timer = deadline;
+}
+void arch_send_reschedule(unsigned pcpu)
+{
+	fake.ipis[pcpu]++;
+}
 
-void arch_irq_poll(void) { fake.irq_polls++; }
+void arch_irq_poll(void)
+{
+	fake.irq_polls++;
+}
 void arch_branch_predictor_flush(void) {}
 
 void arch_idle_wait(void)
@@ -59,7 +77,10 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 	fake.switches++;
 }
 
-uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v) { return v->arch.vtimer_deadline; }
+uint64_t arch_vcpu_vtimer_deadline(const struct vcpu *v)
+{
+	return v->arch.vtimer_deadline;
+}
 
 void arch_vcpu_reset_linux(struct vcpu *v, uint32_t entry, uint32_t dtb)
 {
@@ -79,17 +100,31 @@ uint32_t arch_virt_to_phys(const void *p)
 	return 0x40000000u + (uint32_t)((const uint8_t *)p - arena_base);
 }
 
-void *arch_phys_to_virt(struct pa pa) { return arena_base + (pa.bits - 0x40000000u); }
+void *arch_phys_to_virt(struct pa pa)
+{
+	return arena_base + (pa.bits - 0x40000000u);
+}
 
-void arch_dcache_clean(const void *p, uint32_t size) { (void)p; (void)size; }
-void arch_console_putc(char c) { fputc(c, stderr); }
+void arch_dcache_clean(const void *p, uint32_t size)
+{
+	(void)p;
+	(void)size;
+}
+void arch_console_putc(char c)
+{
+	fputc(c, stderr);
+}
 void arch_halt(void)
 {
 	if (fake.halt_exit)
 		exit(fake.halt_exit);
 	abort();
 }
-void arch_system_off(void) { fake.system_off++; abort(); }
+void arch_system_off(void)
+{
+	fake.system_off++;
+	abort();
+}
 void arch_enter_guest(struct vcpu *v)
 {
 	if (fake.enter_guest)
@@ -101,8 +136,14 @@ const void *arch_boot_payload(uint32_t *available)
 	*available = fake.payload ? fake.payload_available : 0;
 	return fake.payload;
 }
-const struct mv_board *arch_board(void) { return fake.board; }
-uint32_t arch_image_start(void) { return 0x40000000u; }
+const struct mv_board *arch_board(void)
+{
+	return fake.board;
+}
+uint32_t arch_image_start(void)
+{
+	return 0x40000000u;
+}
 
 enum mv_status arch_stage2_init(struct vmmu *m)
 {
@@ -113,12 +154,23 @@ enum mv_status arch_stage2_init(struct vmmu *m)
 enum mv_status arch_stage2_map(struct vmmu *m, struct ipa ipa, struct pa pa, uint32_t size,
 			       uint32_t flags)
 {
-	return lpae_map(m->arch.root, ipa.bits, pa.bits, size, lpae_stage2_attrs(flags), pagepool_alloc);
+	return lpae_map(m->arch.root, ipa.bits, pa.bits, size, lpae_stage2_attrs(flags),
+			pagepool_alloc);
 }
 
-bool arch_vcpu_virq_pending(struct vcpu *v) { return v->arch.virq_pending != 0; }
-void arch_vcpu_vtimer_expired(struct vcpu *v) { v->arch.vtimer_fired++; }
-void arch_vgic_flush(struct vcpu *v) { (void)v; fake.vgic_flushes++; }
+bool arch_vcpu_virq_pending(struct vcpu *v)
+{
+	return v->arch.virq_pending != 0;
+}
+void arch_vcpu_vtimer_expired(struct vcpu *v)
+{
+	v->arch.vtimer_fired++;
+}
+void arch_vgic_flush(struct vcpu *v)
+{
+	(void)v;
+	fake.vgic_flushes++;
+}
 void arch_vcpu_mmio_complete(struct vcpu *v, const struct vdev_request *req)
 {
 	fake.mmio_value = req->value;
@@ -163,7 +215,8 @@ int fake_run_child(int (*fn)(void), char *out, unsigned out_size)
 	close(fds[1]);
 	unsigned len = 0;
 	ssize_t n;
-	while ((n = read(fds[0], out + len, out_size - 1u - len)) > 0 && len + (unsigned)n < out_size - 1u)
+	while ((n = read(fds[0], out + len, out_size - 1u - len)) > 0 &&
+	       len + (unsigned)n < out_size - 1u)
 		len += (unsigned)n;
 	if (n > 0)
 		len += (unsigned)n;

@@ -28,10 +28,10 @@ struct fake_arch {
 	int halt_exit;                /* nonzero: arch_halt exits with it instead of aborting */
 	void (*enter_guest)(struct vcpu *v); /* called by arch_enter_guest (must not return) */
 	/* Recorded. */
-	uint32_t virq_raises;         /* arch_virq_raise calls */
-	struct cell *virq_cell;       /* and the last one's cell and vIRQ */
+	uint32_t virq_raises;   /* arch_virq_raise calls */
+	struct cell *virq_cell; /* and the last one's cell and vIRQ */
 	uint32_t virq_last;
-	uint32_t mmio_value;          /* the request of the last arch_vcpu_mmio_complete */
+	uint32_t mmio_value; /* the request of the last arch_vcpu_mmio_complete */
 	uint32_t mmio_abort;
 	struct vcpu *mmio_vcpu;
 };

@@ -13,7 +13,8 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: make_test_microvisor <out> <size> <payload_offset> <load>\n");
+		fprintf(stderr,
+			"usage: make_test_microvisor <out> <size> <payload_offset> <load>\n");
 		return 2;
 	}
 	size = strtoul(argv[2], NULL, 0);

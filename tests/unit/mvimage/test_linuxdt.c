@@ -200,8 +200,7 @@ static void check_console(const void *fdt)
 	CHECK(uart1 >= 0 && PROP_STR(fdt, uart1, "compatible", "snps,dw-apb-uart"));
 	CHECK_EQ(prop_u32(fdt, uart1, "reg", 0), 0x1c0a0000u);
 	CHECK(uart1 >= 0 && !fdt_getprop(fdt, uart1, "interrupts", NULL));
-	check_channel(fdt, 0x10000000u, "mv,channel-console", 0x2000, 40, 0, 0, "lx",
-		      "console-lx");
+	check_channel(fdt, 0x10000000u, "mv,channel-console", 0x2000, 40, 0, 0, "lx", "console-lx");
 }
 
 /* The cell's device tree out of the payload, checked; NULL if it has none. */
@@ -292,7 +291,8 @@ int main(int argc, char **argv)
 	const void *fdt;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: test_mvimage_linuxdt <mvimage> <dtc> <linux.dts> <workdir>\n");
+		fprintf(stderr,
+			"usage: test_mvimage_linuxdt <mvimage> <dtc> <linux.dts> <workdir>\n");
 		return 2;
 	}
 	setup(argv[4]);

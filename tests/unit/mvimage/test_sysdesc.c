@@ -97,9 +97,23 @@ static void write_file(const char *name, const void *data, size_t size)
 static struct image_blob compile(const char *dts)
 {
 	char dtb[4096];
-	char *argv[] = { (char *)dtc, "-I", "dts", "-O", "dtb", "-W", "no-reg_format",
-			 "-W", "no-unit_address_vs_reg", "-W", "no-avoid_default_addr_size",
-			 "-W", "no-interrupts_property", "-o", dtb, (char *)dts, NULL };
+	char *argv[] = { (char *)dtc,
+			 "-I",
+			 "dts",
+			 "-O",
+			 "dtb",
+			 "-W",
+			 "no-reg_format",
+			 "-W",
+			 "no-unit_address_vs_reg",
+			 "-W",
+			 "no-avoid_default_addr_size",
+			 "-W",
+			 "no-interrupts_property",
+			 "-o",
+			 dtb,
+			 (char *)dts,
+			 NULL };
 	struct image_blob b;
 	pid_t pid;
 	int status;
@@ -273,8 +287,7 @@ static void check_errors_on(const struct mv_board *board, uint32_t load, const c
 }
 
 /* The same on test_board, the microvisor at TEST_LOAD. */
-static void check_errors(const char *name, const char *text, unsigned int errors,
-			 const char *want)
+static void check_errors(const char *name, const char *text, unsigned int errors, const char *want)
 {
 	static struct sysdesc sd;
 
@@ -454,8 +467,8 @@ static void test_image_build(const struct sysdesc *sd, const char *dir)
 	/* The channels take 16 + 8 KiB after the image, in order: net, then log. */
 	static const struct mv_image_header no_room_for_log = { 0, MV_IMAGE_MAGIC, 0x3f8000,
 								0x80000000u, TEST_BOARD_OFFSET };
-	static const struct mv_image_header just_room = { 0, MV_IMAGE_MAGIC, 0x3f6000,
-							  0x80000000u, TEST_BOARD_OFFSET };
+	static const struct mv_image_header just_room = { 0, MV_IMAGE_MAGIC, 0x3f6000, 0x80000000u,
+							  TEST_BOARD_OFFSET };
 	struct image_set set;
 	struct image_blob payload, payload2;
 	struct captured cap;
@@ -683,8 +696,8 @@ static const char place_dts[] =
 	"	};\n"
 	"};\n";
 
-static void check_region(const struct sysdesc_region *r, uint32_t ipa, uint32_t pa,
-			 uint32_t size, bool placed, uint32_t index, int line)
+static void check_region(const struct sysdesc_region *r, uint32_t ipa, uint32_t pa, uint32_t size,
+			 bool placed, uint32_t index, int line)
 {
 	check_u64(r->ipa, ipa, "ipa", line);
 	check_u64(r->pa, pa, "pa", line);
@@ -695,7 +708,7 @@ static void check_region(const struct sysdesc_region *r, uint32_t ipa, uint32_t 
 	check_u64(r->index, index, "index", line);
 }
 
-#define CHECK_REGION(r, ipa, pa, size, placed, index)                                           \
+#define CHECK_REGION(r, ipa, pa, size, placed, index) \
 	check_region((r), (ipa), (pa), (size), (placed), (index), __LINE__)
 
 static void test_place_mixed(void)
@@ -769,14 +782,14 @@ static void test_place_exact_fit(void)
 	check_errors_on(&test_board, TEST_LOAD, "hole.dts", text, &sd, 0, "");
 	CHECK_REGION(&sd.regions[1], 0x00000000u, 0x80200000u, 0x00001000u, true, 0);
 
-	one_cell_system(text, sizeof(text), "0x00200000",
-			"placed-memory = <0x80000000 0x3fe00000>", "");
+	one_cell_system(text, sizeof(text), "0x00200000", "placed-memory = <0x80000000 0x3fe00000>",
+			"");
 	check_errors_on(&top_board, 0xc0010000u, "top.dts", text, &sd, 0, "");
 	CHECK_EQ(sd.hyp_mem_base, 0xc0000000u);
 	CHECK_REGION(&sd.regions[0], 0x80000000u, 0xc0200000u, 0x3fe00000u, true, 0);
 
-	one_cell_system(text, sizeof(text), "0x00200000",
-			"placed-memory = <0x80000000 0x3fe01000>", "");
+	one_cell_system(text, sizeof(text), "0x00200000", "placed-memory = <0x80000000 0x3fe01000>",
+			"");
 	check_errors_on(&top_board, 0xc0010000u, "top1.dts", text, &sd, 1,
 			"top1.dts: /cells/a: placed-memory: region 0: 1046532 KiB does not fit in"
 			" the RAM [0xc0000000, 0x100000000) of board top-board (1024 MiB, 1022 MiB"
@@ -792,8 +805,7 @@ static void test_place_microvisor(void)
 	static struct sysdesc sd;
 	char text[2048];
 
-	one_cell_system(text, sizeof(text), "0x00100000",
-			"placed-memory = <0x0 0x00200000>", "");
+	one_cell_system(text, sizeof(text), "0x00100000", "placed-memory = <0x0 0x00200000>", "");
 	check_errors_on(&test_board, 0x80110000u, "mv.dts", text, &sd, 0, "");
 	CHECK_EQ(sd.hyp_mem_base, 0x80000000u);
 	CHECK_REGION(&sd.regions[0], 0x00000000u, 0x80200000u, 0x00200000u, true, 0);

@@ -62,8 +62,10 @@ static uint8_t *read_whole(const char *path, size_t *size)
 static int run_mvimage(const char *mvimage, const char *dtc, const char *dts, const char *work)
 {
 	char mv[4096], dir[4096], out[4096];
-	char *argv[] = { (char *)mvimage, "--microvisor", mv, "--image-dir", dir, "--output", out,
-			 "--dtc", (char *)dtc, (char *)dts, NULL };
+	char *argv[] = {
+		(char *)mvimage, "--microvisor", mv,          "--image-dir", dir, "--output", out,
+		"--dtc",         (char *)dtc,    (char *)dts, NULL
+	};
 	pid_t pid;
 	int status;
 

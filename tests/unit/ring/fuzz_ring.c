@@ -14,12 +14,12 @@
  * broken side stays broken. While the peer has not touched the indices or a live record,
  * the ring must also behave exactly like the FIFO model kept here.
  */
-#define REQUIRE(cond)                                                                  \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
+#define REQUIRE(cond)                                                                              \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
 			fprintf(stderr, "%s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                       \
-		}                                                                      \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 #define MAX_QUEUED 512u /* records the model holds: more than D / 8 for any ring here */
@@ -39,7 +39,7 @@ struct fuzz {
 	uint8_t *mem;
 	uint32_t bytes, size, wrap;
 	struct mv_ring tx, rx;
-	bool honest;              /* the peer has not touched prod, cons or a live record */
+	bool honest;               /* the peer has not touched prod, cons or a live record */
 	bool tx_broken, rx_broken; /* a call returned MV_RING_E_CORRUPT since the last init */
 	struct model m;
 };
@@ -162,8 +162,9 @@ static void do_write(struct fuzz *f, struct input *in, bool gather)
 		f->tx_broken = true;
 	if (f->honest) {
 		uint32_t rec = record_bytes(len);
-		int want = len > max ? MV_RING_E_TOO_BIG :
-			   f->size - f->m.used < rec ? MV_RING_E_FULL : 0;
+		int want = len > max                   ? MV_RING_E_TOO_BIG
+			   : f->size - f->m.used < rec ? MV_RING_E_FULL
+						       : 0;
 		REQUIRE(err == want);
 		if (err == 0) {
 			uint32_t at = (f->m.head + f->m.count) % MAX_QUEUED;

@@ -8,8 +8,8 @@
 
 #include "../check.h"
 
-#define SMALL 256u  /* D = 128, W = 2^31, max payload 60 */
-#define PAGE 4096u  /* D = 3968, not a power of two */
+#define SMALL 256u /* D = 128, W = 2^31, max payload 60 */
+#define PAGE 4096u /* D = 3968, not a power of two */
 
 struct pair {
 	uint8_t *mem;
@@ -154,8 +154,10 @@ static void test_init_channel(void)
 	CHECK(mv_ring_write(&tx1, "pong!", 5) == 0);
 	CHECK(((struct mv_ring_shared *)(void *)mem)->prod == 8);
 	CHECK(((struct mv_ring_shared *)(void *)(mem + PAGE))->prod == 16);
-	CHECK(mv_ring_read(&rx1, buf, sizeof(buf), &len) == 0 && len == 4 && !memcmp(buf, "ping", 4));
-	CHECK(mv_ring_read(&rx0, buf, sizeof(buf), &len) == 0 && len == 5 && !memcmp(buf, "pong!", 5));
+	CHECK(mv_ring_read(&rx1, buf, sizeof(buf), &len) == 0 && len == 4 &&
+	      !memcmp(buf, "ping", 4));
+	CHECK(mv_ring_read(&rx0, buf, sizeof(buf), &len) == 0 && len == 5 &&
+	      !memcmp(buf, "pong!", 5));
 	CHECK(mv_ring_read(&rx0, buf, sizeof(buf), &len) == MV_RING_E_EMPTY);
 
 	/* A corrupt ring fails its own end only. */
@@ -547,11 +549,11 @@ static void expect_writer_breaks(uint32_t cons)
 
 static void test_corrupt_writer(void)
 {
-	expect_writer_breaks(136);          /* ahead of prod */
-	expect_writer_breaks(0x7ffffff8u);  /* more than D behind */
-	expect_writer_breaks(0x80000000u);  /* beyond W */
+	expect_writer_breaks(136);         /* ahead of prod */
+	expect_writer_breaks(0x7ffffff8u); /* more than D behind */
+	expect_writer_breaks(0x80000000u); /* beyond W */
 	expect_writer_breaks(0xffffffffu);
-	expect_writer_breaks(4);            /* not on a record boundary */
+	expect_writer_breaks(4); /* not on a record boundary */
 
 	/* A consumer index that stays in range but moves back is its owner's loss only. */
 	struct pair p;
@@ -567,7 +569,11 @@ static void test_corrupt_writer(void)
 static void test_corrupt_init(void)
 {
 	static const uint32_t bad[][2] = {
-		{ 8, 16 }, { 200, 0 }, { 0x80000000u, 0x80000000u }, { 4, 4 }, { 0, 0x80000000u - 136 },
+		{ 8, 16 },
+		{ 200, 0 },
+		{ 0x80000000u, 0x80000000u },
+		{ 4, 4 },
+		{ 0, 0x80000000u - 136 },
 	};
 	uint8_t *mem = aligned_alloc(64, SMALL);
 	struct mv_ring r;

@@ -45,17 +45,18 @@ __attribute__((format(printf, 1, 2), unused)) static void test_log(const char *f
 		test_log_len = sizeof(test_log_buf) - 1;
 }
 
-#define CHECK_LOG(expected)                                                             \
-	do {                                                                            \
-		if (strcmp(test_log_buf, (expected)) != 0) {                            \
+#define CHECK_LOG(expected)                                                               \
+	do {                                                                              \
+		if (strcmp(test_log_buf, (expected)) != 0) {                              \
 			fprintf(stderr, "%s:%d: log\n  got:  %s\n  want: %s\n", __FILE__, \
-				__LINE__, test_log_buf, (expected));                     \
-			check_failures++;                                               \
-		}                                                                       \
+				__LINE__, test_log_buf, (expected));                      \
+			check_failures++;                                                 \
+		}                                                                         \
 	} while (0)
 
 /* Creates task i (test_task[i], its own stack). */
-__attribute__((unused)) static void test_spawn(int i, const char *name, void (*fn)(void *), void *arg, uint8_t prio)
+__attribute__((unused)) static void test_spawn(int i, const char *name, void (*fn)(void *),
+					       void *arg, uint8_t prio)
 {
 	int r = rtos_task_create(&test_task[i], name, fn, arg, prio, test_stacks[i],
 				 sizeof(test_stacks[i]));
@@ -63,7 +64,7 @@ __attribute__((unused)) static void test_spawn(int i, const char *name, void (*f
 }
 
 /* Milliseconds and microseconds of the simulated 62.5 MHz counter. */
-#define MS(x) ((rtos_tick_t)(x) * 62500u)
-#define US(x) ((rtos_tick_t)(x) * 62500u / 1000u)
+#define MS(x) ((rtos_tick_t)(x)*62500u)
+#define US(x) ((rtos_tick_t)(x)*62500u / 1000u)
 
 #endif

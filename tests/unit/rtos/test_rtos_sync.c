@@ -202,7 +202,7 @@ static void spinner(void *arg)
 {
 	(void)arg;
 	rtos_delay(MS(1) + MS(1) / 2); /* once M waits for L */
-	host_burn(MS(10)); /* outranks L and M without inheritance */
+	host_burn(MS(10));             /* outranks L and M without inheritance */
 	test_log("S-done");
 }
 

@@ -10,21 +10,21 @@
  * Anything that may change which vCPU should run raises a `pending` hazard bit; the exit
  * path re-decides only then (NOVA-style), so a plain hypercall returns straight away. */
 struct sched {
-	struct vcpu *current;          /* NULL when idle */
-	struct vcpu *loaded;           /* vCPU whose state is in the CPU registers, or NULL */
-	struct vcpu *rq_head[32];      /* ready vCPUs per priority, FIFO */
+	struct vcpu *current;     /* NULL when idle */
+	struct vcpu *loaded;      /* vCPU whose state is in the CPU registers, or NULL */
+	struct vcpu *rq_head[32]; /* ready vCPUs per priority, FIFO */
 	struct vcpu *rq_tail[32];
-	uint32_t rq_bitmap;            /* bit p set: rq_head[p] non-empty */
-	struct vcpu *sleepers;         /* WFI vCPUs with a wake time, earliest first */
-	struct vcpu *throttled;        /* ready but out of budget, by replenish time */
-	uint64_t slice_end;            /* counter value ending current's time slice */
-	volatile uint32_t pending;     /* SCHED_PENDING_* hazard bits, set by any CPU */
+	uint32_t rq_bitmap;                    /* bit p set: rq_head[p] non-empty */
+	struct vcpu *sleepers;                 /* WFI vCPUs with a wake time, earliest first */
+	struct vcpu *throttled;                /* ready but out of budget, by replenish time */
+	uint64_t slice_end;                    /* counter value ending current's time slice */
+	volatile uint32_t pending;             /* SCHED_PENDING_* hazard bits, set by any CPU */
 	struct vcpu *pinned[CONFIG_MAX_VCPUS]; /* vCPUs pinned here, for request scans */
 	uint32_t num_pinned;
-	uint64_t switches;             /* vCPU switches, for statistics */
+	uint64_t switches; /* vCPU switches, for statistics */
 };
 
-#define SCHED_PENDING_RESCHED (1u << 0) /* re-evaluate which vCPU runs */
+#define SCHED_PENDING_RESCHED (1u << 0)  /* re-evaluate which vCPU runs */
 #define SCHED_PENDING_REQUESTS (1u << 1) /* some pinned vCPU has requests */
 
 extern struct sched sched_cpus[CONFIG_MAX_PCPUS];

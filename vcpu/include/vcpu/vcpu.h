@@ -44,28 +44,28 @@ enum vcpu_state {
 #define VCPU_HZ_ENTRY (VCPU_HZ_MMIO | VCPU_HZ_VGIC)
 
 struct vcpu {
-	struct vcpu_arch arch;       /* first: the vectors save the guest frame at offset 0 */
+	struct vcpu_arch arch; /* first: the vectors save the guest frame at offset 0 */
 	struct cell *cell;
-	uint32_t index;              /* within the cell: vCPU n has virtual MPIDR Aff0 = n */
-	uint32_t pcpu;               /* physical CPU it is pinned to */
-	volatile uint32_t state;     /* enum vcpu_state */
-	volatile uint32_t hazards;   /* VCPU_REQ_* and VCPU_HZ_* */
-	uint32_t start_entry;        /* for VCPU_REQ_START */
+	uint32_t index;            /* within the cell: vCPU n has virtual MPIDR Aff0 = n */
+	uint32_t pcpu;             /* physical CPU it is pinned to */
+	volatile uint32_t state;   /* enum vcpu_state */
+	volatile uint32_t hazards; /* VCPU_REQ_* and VCPU_HZ_* */
+	uint32_t start_entry;      /* for VCPU_REQ_START */
 	uint32_t start_context;
-	bool start_load;             /* the START is a cell (re)start: load the image first */
-	bool loading;                /* copying its cell's image, a chunk per scheduling step */
-	uint32_t priority;           /* 0..31, higher runs first */
-	uint64_t slice_ticks;        /* round-robin slice, counter ticks */
-	uint64_t wake_at;            /* WFI wake-up time (counter), UINT64_MAX = none */
+	bool start_load;      /* the START is a cell (re)start: load the image first */
+	bool loading;         /* copying its cell's image, a chunk per scheduling step */
+	uint32_t priority;    /* 0..31, higher runs first */
+	uint64_t slice_ticks; /* round-robin slice, counter ticks */
+	uint64_t wake_at;     /* WFI wake-up time (counter), UINT64_MAX = none */
 	/* CPU budget (deferrable server): `budget` ticks of running per `period`; 0 = none. */
 	uint64_t budget, period;
-	uint64_t remaining;          /* budget left in the current period */
-	uint64_t replenish_at;       /* start of the next period */
-	uint64_t run_start;          /* when it was last charged while running */
-	bool throttled;              /* out of budget: parked until replenish_at */
-	struct vcpu *rq_next;        /* run queue or sleeper list link */
+	uint64_t remaining;           /* budget left in the current period */
+	uint64_t replenish_at;        /* start of the next period */
+	uint64_t run_start;           /* when it was last charged while running */
+	bool throttled;               /* out of budget: parked until replenish_at */
+	struct vcpu *rq_next;         /* run queue or sleeper list link */
 	struct vdev_request vdev_req; /* valid in VCPU_WAIT_VDEV */
-	uint32_t id;                 /* index in the system's vCPU array */
+	uint32_t id;                  /* index in the system's vCPU array */
 };
 
 /* Posts a request to a vCPU and kicks its CPU, with one SGI per 0->1 transition of the

@@ -13,10 +13,10 @@ struct vcpu;
 
 struct vdev_request {
 	struct vdev *vdev;
-	uint32_t offset;   /* within the window */
-	uint32_t size;     /* 1, 2 or 4 bytes */
-	uint32_t value;    /* stored value, or the loaded one once completed */
-	uint32_t tag;      /* names the request to the provider */
+	uint32_t offset; /* within the window */
+	uint32_t size;   /* 1, 2 or 4 bytes */
+	uint32_t value;  /* stored value, or the loaded one once completed */
+	uint32_t tag;    /* names the request to the provider */
 	bool write;
 	bool taken;        /* handed to the provider by MV_CALL_VDEV_GET */
 	bool abort;        /* completion: make the access abort */

@@ -8,10 +8,10 @@
 #include <arch/vmmu_arch.h>
 
 struct vmmu {
-	uint32_t vmid;                         /* 8-bit VMID tagging this space's TLB entries */
-	const struct mv_boot_region *regions;  /* the cell's regions, from the boot table */
+	uint32_t vmid;                        /* 8-bit VMID tagging this space's TLB entries */
+	const struct mv_boot_region *regions; /* the cell's regions, from the boot table */
 	uint32_t num_regions;
-	struct vmmu_arch arch;                 /* stage-2 tables */
+	struct vmmu_arch arch; /* stage-2 tables */
 };
 
 /* Builds the stage-2 tables mapping every region. Errors: MV_E_NO_MEMORY when the table

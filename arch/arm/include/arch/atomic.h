@@ -6,7 +6,10 @@
 
 #include <stdint.h>
 
-static inline void atomic_barrier(void) { __asm__ volatile("dmb ish" ::: "memory"); }
+static inline void atomic_barrier(void)
+{
+	__asm__ volatile("dmb ish" ::: "memory");
+}
 
 static inline uint32_t atomic_cmpxchg(volatile uint32_t *p, uint32_t old, uint32_t new_val)
 {
@@ -18,7 +21,10 @@ static inline uint32_t atomic_cmpxchg(volatile uint32_t *p, uint32_t old, uint32
 			__asm__ volatile("clrex" ::: "memory");
 			break;
 		}
-		__asm__ volatile("strex %0, %2, [%1]" : "=&r"(fail) : "r"(p), "r"(new_val) : "memory");
+		__asm__ volatile("strex %0, %2, [%1]"
+				 : "=&r"(fail)
+				 : "r"(p), "r"(new_val)
+				 : "memory");
 	} while (fail);
 	atomic_barrier();
 	return cur;
@@ -26,9 +32,9 @@ static inline uint32_t atomic_cmpxchg(volatile uint32_t *p, uint32_t old, uint32
 
 /* Applies `op` to *p atomically and returns the old value: a compare-and-swap loop, which
  * every read-modify-write below shares. */
-#define ATOMIC_RMW(p, cur, expr)                                                           \
-	do {                                                                               \
-		cur = *(p);                                                                \
+#define ATOMIC_RMW(p, cur, expr) \
+	do {                     \
+		cur = *(p);      \
 	} while (atomic_cmpxchg((p), cur, (expr)) != cur)
 
 static inline uint32_t atomic_or(volatile uint32_t *p, uint32_t bits)

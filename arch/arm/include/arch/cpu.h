@@ -9,32 +9,35 @@
 #include <arch/atomic.h>
 
 /* A 32-bit CP15 register: accessor pair sysreg_read_NAME()/sysreg_write_NAME(). */
-#define MV_CP15_32(name, opc1, crn, crm, opc2)                                          \
-	static inline uint32_t sysreg_read_##name(void)                                     \
-	{                                                                                   \
-		uint32_t v_;                                                                \
-		__asm__ volatile("mrc p15, " #opc1 ", %0, " #crn ", " #crm ", " #opc2       \
-				 : "=r"(v_));                                               \
-		return v_;                                                                  \
-	}                                                                                   \
-	static inline void sysreg_write_##name(uint32_t v_)                                 \
-	{                                                                                   \
-		__asm__ volatile("mcr p15, " #opc1 ", %0, " #crn ", " #crm ", " #opc2       \
-				 : : "r"(v_) : "memory");                                   \
+#define MV_CP15_32(name, opc1, crn, crm, opc2)                                                     \
+	static inline uint32_t sysreg_read_##name(void)                                            \
+	{                                                                                          \
+		uint32_t v_;                                                                       \
+		__asm__ volatile("mrc p15, " #opc1 ", %0, " #crn ", " #crm ", " #opc2 : "=r"(v_)); \
+		return v_;                                                                         \
+	}                                                                                          \
+	static inline void sysreg_write_##name(uint32_t v_)                                        \
+	{                                                                                          \
+		__asm__ volatile("mcr p15, " #opc1 ", %0, " #crn ", " #crm ", " #opc2              \
+				 :                                                                 \
+				 : "r"(v_)                                                         \
+				 : "memory");                                                      \
 	}
 
 /* A 64-bit CP15 register accessed with MRRC/MCRR. */
-#define MV_CP15_64(name, opc1, crm)                                                     \
-	static inline uint64_t sysreg_read_##name(void)                                     \
-	{                                                                                   \
-		uint32_t lo_, hi_;                                                          \
+#define MV_CP15_64(name, opc1, crm)                                                            \
+	static inline uint64_t sysreg_read_##name(void)                                        \
+	{                                                                                      \
+		uint32_t lo_, hi_;                                                             \
 		__asm__ volatile("mrrc p15, " #opc1 ", %0, %1, " #crm : "=r"(lo_), "=r"(hi_)); \
-		return ((uint64_t)hi_ << 32) | lo_;                                         \
-	}                                                                                   \
-	static inline void sysreg_write_##name(uint64_t v_)                                 \
-	{                                                                                   \
-		__asm__ volatile("mcrr p15, " #opc1 ", %0, %1, " #crm                       \
-				 : : "r"((uint32_t)v_), "r"((uint32_t)(v_ >> 32)) : "memory"); \
+		return ((uint64_t)hi_ << 32) | lo_;                                            \
+	}                                                                                      \
+	static inline void sysreg_write_##name(uint64_t v_)                                    \
+	{                                                                                      \
+		__asm__ volatile("mcrr p15, " #opc1 ", %0, %1, " #crm                          \
+				 :                                                             \
+				 : "r"((uint32_t)v_), "r"((uint32_t)(v_ >> 32))                \
+				 : "memory");                                                  \
 	}
 
 /* Guest (Non-secure PL1) state that HYP switches per vCPU. ARM ARM B4.1. */
@@ -101,13 +104,34 @@ MV_CP15_64(httbr, 4, c2)
 MV_CP15_64(vttbr, 6, c2)
 MV_CP15_64(cnthp_cval, 6, c14)
 
-static inline void isb(void) { __asm__ volatile("isb" ::: "memory"); }
-static inline void dsb(void) { __asm__ volatile("dsb sy" ::: "memory"); }
-static inline void dsb_ish(void) { __asm__ volatile("dsb ish" ::: "memory"); }
-static inline void dmb(void) { __asm__ volatile("dmb ish" ::: "memory"); }
-static inline void sev(void) { __asm__ volatile("sev" ::: "memory"); }
-static inline void wfe(void) { __asm__ volatile("wfe" ::: "memory"); }
-static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+static inline void dsb(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+static inline void dsb_ish(void)
+{
+	__asm__ volatile("dsb ish" ::: "memory");
+}
+static inline void dmb(void)
+{
+	__asm__ volatile("dmb ish" ::: "memory");
+}
+static inline void sev(void)
+{
+	__asm__ volatile("sev" ::: "memory");
+}
+static inline void wfe(void)
+{
+	__asm__ volatile("wfe" ::: "memory");
+}
+static inline void wfi(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
 
 /* TLB and cache maintenance (ARM ARM B4.2.2, B4.2.1). */
 static inline void tlbi_all_hyp(void) /* TLBIALLH */

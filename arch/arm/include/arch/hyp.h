@@ -11,7 +11,7 @@ struct vcpu;
 
 /* Per-physical-CPU data; HTPIDR points at it while in HYP. */
 struct hyp_pcpu {
-	uint32_t stack_top;   /* read by the vectors (offset checked in asm_offsets.c) */
+	uint32_t stack_top; /* read by the vectors (offset checked in asm_offsets.c) */
 	uint32_t id;
 	uint32_t guest_serror; /* an asynchronous abort was taken in the exit window */
 	uint32_t hcr_va;       /* HCR.VA is set for the vCPU being entered */

@@ -18,8 +18,8 @@ struct plat_window {
  * normal, write-back in HYP), the debug UART (mapped in HYP only), the GIC, the reserved
  * ranges. The rest only the microvisor needs. */
 struct plat {
-	struct mv_board board;    /* first: the image header points mvimage at it */
-	uint32_t timer_freq;      /* CNTFRQ to program when entered in Secure SVC, Hz */
+	struct mv_board board;         /* first: the image header points mvimage at it */
+	uint32_t timer_freq;           /* CNTFRQ to program when entered in Secure SVC, Hz */
 	struct plat_window devices[4]; /* mapped as Device in HYP; size 0 ends the list */
 	/* Sends the secondary CPUs to `entry` (they park in the microvisor's pen). Runs in
 	 * Secure SVC with the MMU off when the microvisor was entered there, else in HYP. */

@@ -21,7 +21,7 @@
 struct arch_regs {
 	union {
 		uint32_t r[13];
-		struct smccc_args smccc_args;     /* r0-r6 as an SMCCC call's function ID, arguments */
+		struct smccc_args smccc_args; /* r0-r6 as an SMCCC call's function ID, arguments */
 		struct smccc_result smccc_result; /* r0-r3 as its results */
 	};
 	uint32_t lr_usr;
@@ -87,7 +87,7 @@ struct vdev_request_arch {
 };
 
 struct vcpu_arch {
-	struct arch_regs regs; /* first: see struct vcpu */
+	struct arch_regs regs;   /* first: see struct vcpu */
 	uint32_t serror_pending; /* a virtual abort (HCR.VA) waits for the guest */
 	struct vgic_cpu vgic;
 	struct arch_banked banked;

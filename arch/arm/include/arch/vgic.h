@@ -9,7 +9,10 @@
 
 struct vcpu;
 
-static inline uint32_t vgic_bit(uint32_t id) { return 1u << (id % 32u); }
+static inline uint32_t vgic_bit(uint32_t id)
+{
+	return 1u << (id % 32u);
+}
 
 /* Marks vIRQ `id` pending on `v`; kicks it on the 0->1 transition only. Any CPU. */
 void vgic_set_pending(struct vcpu *v, uint32_t id);

@@ -5,7 +5,7 @@
 #include <rtos/arch.h>
 
 #define PPI_VTIMER 27u
-#define PRIO_TIMER 0x40u  /* GIC priorities: the timer before device interrupts */
+#define PRIO_TIMER 0x40u /* GIC priorities: the timer before device interrupts */
 #define PRIO_DEVICE 0x80u
 #define CPSR_I (1u << 7)
 #define CNTV_CTL_ENABLE 1u
@@ -42,8 +42,10 @@ uint32_t rtos_arch_tick_hz(void)
 /* CVAL, then ENABLE with IMASK clear: fires when CNTVCT >= CVAL, at once if it is. */
 void rtos_arch_timer_set(rtos_tick_t deadline)
 {
-	__asm__ volatile("mcrr p15, 3, %0, %1, c14" : : "r"((uint32_t)deadline),
-			 "r"((uint32_t)(deadline >> 32)) : "memory"); /* CNTV_CVAL */
+	__asm__ volatile("mcrr p15, 3, %0, %1, c14"
+			 :
+			 : "r"((uint32_t)deadline), "r"((uint32_t)(deadline >> 32))
+			 : "memory"); /* CNTV_CVAL */
 	cntv_ctl_write(CNTV_CTL_ENABLE);
 }
 
@@ -107,7 +109,10 @@ int rtos_irq_attach(uint32_t id, void (*handler)(uint32_t id, void *arg), void *
 void rtos_arch_init(void)
 {
 	(void)rtos_arch_irq_save();
-	__asm__ volatile("mcr p15, 0, %0, c12, c0, 0; isb" : : "r"(rtos_vectors) : "memory"); /* VBAR */
+	__asm__ volatile("mcr p15, 0, %0, c12, c0, 0; isb"
+			 :
+			 : "r"(rtos_vectors)
+			 : "memory"); /* VBAR */
 	tick_hz = timer_freq();
 	rtos_arch_timer_stop();
 	rtos_mutex_init(&console_mutex);

@@ -15,11 +15,12 @@
  * and seq taken from its first 8 bytes when it has them).
  */
 enum rtos_ctl_type {
-	RTOS_CTL_STATS = 1,      /* statistics only */
-	RTOS_CTL_SET_PERIOD = 2, /* arg = the control period in microseconds, from the next release */
-	RTOS_CTL_RESET = 3,      /* forget the samples so far */
-	RTOS_CTL_REPORT = 4,     /* also print the report on the RTOS's console */
-	RTOS_CTL_STOP = 5,       /* final report, then the RTOS cell powers off */
+	RTOS_CTL_STATS = 1, /* statistics only */
+	RTOS_CTL_SET_PERIOD =
+		2,           /* arg = the control period in microseconds, from the next release */
+	RTOS_CTL_RESET = 3,  /* forget the samples so far */
+	RTOS_CTL_REPORT = 4, /* also print the report on the RTOS's console */
+	RTOS_CTL_STOP = 5,   /* final report, then the RTOS cell powers off */
 };
 
 enum rtos_ctl_status {
@@ -49,10 +50,10 @@ struct rtos_ctl_reply {
 	uint64_t samples;   /* releases measured since start or the last reset */
 	uint64_t missed;    /* releases served more than one period late, or skipped */
 	uint32_t mean_ns;
-	uint32_t p999_ns;   /* 99.9th percentile */
+	uint32_t p999_ns; /* 99.9th percentile */
 	uint32_t worst_ns;
 	uint32_t counter_hz; /* the counter the latencies were measured with */
-	uint32_t dropped;   /* samples lost because the statistics task fell behind */
+	uint32_t dropped;    /* samples lost because the statistics task fell behind */
 	uint32_t reserved;
 };
 

@@ -73,20 +73,20 @@ struct rtos_mutex;
 
 struct rtos_task {
 	struct rtos_arch_ctx ctx;
-	struct rtos_node node;            /* ready queue or wait queue */
-	struct rtos_timeout timeout;      /* delay, periodic release or blocking timeout */
-	struct rtos_node held;            /* mutexes this task owns */
-	struct rtos_wait_queue *waiting;  /* the wait queue it is blocked on, if any */
-	struct rtos_mutex *wants;         /* the mutex it is blocked on, if any */
-	void *transfer;                   /* message buffer of a blocked queue operation */
+	struct rtos_node node;           /* ready queue or wait queue */
+	struct rtos_timeout timeout;     /* delay, periodic release or blocking timeout */
+	struct rtos_node held;           /* mutexes this task owns */
+	struct rtos_wait_queue *waiting; /* the wait queue it is blocked on, if any */
+	struct rtos_mutex *wants;        /* the mutex it is blocked on, if any */
+	void *transfer;                  /* message buffer of a blocked queue operation */
 	const char *name;
 	void (*entry)(void *arg);
 	void *arg;
 	uint8_t *stack;
 	size_t stack_bytes;
 	int wait_result;
-	uint8_t base_priority;            /* as set by the application */
-	uint8_t priority;                 /* effective: base raised by priority inheritance */
+	uint8_t base_priority; /* as set by the application */
+	uint8_t priority;      /* effective: base raised by priority inheritance */
 	uint8_t state;
 };
 

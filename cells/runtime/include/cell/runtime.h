@@ -33,7 +33,10 @@ static inline struct mv_result mv_hvc(uint32_t fid, uint32_t a1, uint32_t a2, ui
 	return (struct mv_result){ r0, r1, r2, r3 };
 }
 
-static inline int32_t mv_call0(uint32_t fid) { return (int32_t)mv_hvc(fid, 0, 0, 0, 0, 0, 0).r0; }
+static inline int32_t mv_call0(uint32_t fid)
+{
+	return (int32_t)mv_hvc(fid, 0, 0, 0, 0, 0, 0).r0;
+}
 static inline int32_t mv_call3(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	return (int32_t)mv_hvc(fid, a1, a2, a3, 0, 0, 0).r0;
@@ -111,18 +114,51 @@ void irq_set_handler(uint32_t id, irq_handler_t fn);
 void irq_dispatch(void);
 uint32_t gicd_read(uint32_t off);
 void gicd_write(uint32_t off, uint32_t v);
-static inline void irqs_on(void) { __asm__ volatile("cpsie i" ::: "memory"); }
-static inline void irqs_off(void) { __asm__ volatile("cpsid i" ::: "memory"); }
-static inline void wfi(void) { __asm__ volatile("dsb; wfi" ::: "memory"); }
+static inline void irqs_on(void)
+{
+	__asm__ volatile("cpsie i" ::: "memory");
+}
+static inline void irqs_off(void)
+{
+	__asm__ volatile("cpsid i" ::: "memory");
+}
+static inline void wfi(void)
+{
+	__asm__ volatile("dsb; wfi" ::: "memory");
+}
 
 /* MMIO accessors that compile to one plain LDR/STR (no writeback), so that a trapped
  * access carries a valid instruction syndrome, as Linux's readl()/writel() do. */
-static inline void mmio_write32(uintptr_t a, uint32_t v) { __asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory"); }
-static inline void mmio_write16(uintptr_t a, uint16_t v) { __asm__ volatile("strh %0, [%1]" : : "r"(v), "r"(a) : "memory"); }
-static inline void mmio_write8(uintptr_t a, uint8_t v) { __asm__ volatile("strb %0, [%1]" : : "r"(v), "r"(a) : "memory"); }
-static inline uint32_t mmio_read32(uintptr_t a) { uint32_t v; __asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory"); return v; }
-static inline uint16_t mmio_read16(uintptr_t a) { uint16_t v; __asm__ volatile("ldrh %0, [%1]" : "=r"(v) : "r"(a) : "memory"); return v; }
-static inline uint8_t mmio_read8(uintptr_t a) { uint8_t v; __asm__ volatile("ldrb %0, [%1]" : "=r"(v) : "r"(a) : "memory"); return v; }
+static inline void mmio_write32(uintptr_t a, uint32_t v)
+{
+	__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
+static inline void mmio_write16(uintptr_t a, uint16_t v)
+{
+	__asm__ volatile("strh %0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
+static inline void mmio_write8(uintptr_t a, uint8_t v)
+{
+	__asm__ volatile("strb %0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
+static inline uint32_t mmio_read32(uintptr_t a)
+{
+	uint32_t v;
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+static inline uint16_t mmio_read16(uintptr_t a)
+{
+	uint16_t v;
+	__asm__ volatile("ldrh %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+static inline uint8_t mmio_read8(uintptr_t a)
+{
+	uint8_t v;
+	__asm__ volatile("ldrb %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
 
 /* Secondary vCPU entry for PSCI CPU_ON: starts fn(arg) on vCPU `index` with its own stack. */
 int32_t cell_cpu_on(uint32_t index, void (*fn)(uint32_t), uint32_t arg);

@@ -30,14 +30,15 @@
 #define MV_SMCCC_ARCH_WORKAROUND_1 0x80008000u
 
 /* PSCI 1.0 (ARM DEN 0022D), 32-bit function IDs. */
-#define MV_PSCI_VERSION 0x84000000u        /* -> 0x00010000 */
-#define MV_PSCI_CPU_OFF 0x84000002u        /* does not return on success */
-#define MV_PSCI_CPU_ON 0x84000003u         /* r1 = target MPIDR, r2 = entry IPA, r3 = context (r0 at entry) */
-#define MV_PSCI_AFFINITY_INFO 0x84000004u  /* r1 = target MPIDR, r2 = lowest affinity level (0) */
+#define MV_PSCI_VERSION 0x84000000u /* -> 0x00010000 */
+#define MV_PSCI_CPU_OFF 0x84000002u /* does not return on success */
+#define MV_PSCI_CPU_ON \
+	0x84000003u /* r1 = target MPIDR, r2 = entry IPA, r3 = context (r0 at entry) */
+#define MV_PSCI_AFFINITY_INFO 0x84000004u /* r1 = target MPIDR, r2 = lowest affinity level (0) */
 #define MV_PSCI_MIGRATE_INFO_TYPE 0x84000006u /* -> 2: no trusted OS */
-#define MV_PSCI_SYSTEM_OFF 0x84000008u     /* stops the calling cell only */
-#define MV_PSCI_SYSTEM_RESET 0x84000009u   /* restarts the calling cell only */
-#define MV_PSCI_FEATURES 0x8400000Au       /* r1 = function ID -> 0 or NOT_SUPPORTED */
+#define MV_PSCI_SYSTEM_OFF 0x84000008u        /* stops the calling cell only */
+#define MV_PSCI_SYSTEM_RESET 0x84000009u      /* restarts the calling cell only */
+#define MV_PSCI_FEATURES 0x8400000Au          /* r1 = function ID -> 0 or NOT_SUPPORTED */
 
 /* AFFINITY_INFO results (PSCI 1.0 section 5.7). */
 #define MV_PSCI_AFFINITY_ON 0
@@ -100,17 +101,17 @@
 
 /* MV_CALL_CHANNEL_INFO r3. */
 /* clang-format off: it would write (r3)&0x3ffu */
-#define MV_CHANNEL_INFO_VIRQ(r3) ((r3) & 0x3ffu)
+#define MV_CHANNEL_INFO_VIRQ(r3) ((r3)&0x3ffu)
 #define MV_CHANNEL_INFO_PEER(r3) (((r3) >> 16) & 0xffu)
 #define MV_CELL_NAME_MAX 32u /* including the NUL */
 #define MV_CHANNEL_INFO_END(r3) (((r3) >> 31) & 1u)
 
 /* MV_CALL_VDEV_GET r2: offset within the window, access size in bytes (1, 2 or 4), write. */
-#define MV_VDEV_ACCESS_OFFSET(r2) ((r2) & 0xfffffu)
+#define MV_VDEV_ACCESS_OFFSET(r2) ((r2)&0xfffffu)
 #define MV_VDEV_ACCESS_SIZE(r2) (((r2) >> 24) & 0x7u)
 #define MV_VDEV_ACCESS_WRITE(r2) (((r2) >> 31) & 1u)
 #define MV_VDEV_ACCESS(offset, size, write) \
-	(((offset) & 0xfffffu) | (((size) & 0x7u) << 24) | ((write) ? 0x80000000u : 0u))
+	(((offset)&0xfffffu) | (((size)&0x7u) << 24) | ((write) ? 0x80000000u : 0u))
 /* clang-format on */
 
 /* Standard hypervisor-UID call of the vendor range (SMCCC 2.5 section 6.2). */
@@ -132,15 +133,15 @@
 #define MV_DEBUG_WRITE_MAX 20u
 
 /* Items for MV_CALL_CELL_INFO. */
-#define MV_INFO_CELL_ID 0u     /* index of the calling cell in the system description */
-#define MV_INFO_NUM_CELLS 1u   /* number of cells in the system */
-#define MV_INFO_VCPU_ID 2u     /* index of the calling vCPU within its cell */
-#define MV_INFO_NUM_VCPUS 3u   /* vCPUs of the calling cell */
-#define MV_INFO_PCPU_ID 4u     /* physical CPU the calling vCPU is pinned to */
-#define MV_INFO_RESET_COUNT 5u /* how many times the cell was restarted */
-#define MV_INFO_PRIORITY 6u    /* scheduling priority of the cell (higher runs first) */
+#define MV_INFO_CELL_ID 0u      /* index of the calling cell in the system description */
+#define MV_INFO_NUM_CELLS 1u    /* number of cells in the system */
+#define MV_INFO_VCPU_ID 2u      /* index of the calling vCPU within its cell */
+#define MV_INFO_NUM_VCPUS 3u    /* vCPUs of the calling cell */
+#define MV_INFO_PCPU_ID 4u      /* physical CPU the calling vCPU is pinned to */
+#define MV_INFO_RESET_COUNT 5u  /* how many times the cell was restarted */
+#define MV_INFO_PRIORITY 6u     /* scheduling priority of the cell (higher runs first) */
 #define MV_INFO_NUM_CHANNELS 7u /* channels this cell is an end of */
-#define MV_INFO_NUM_VDEVS 8u   /* vdevs this cell provides */
+#define MV_INFO_NUM_VDEVS 8u    /* vdevs this cell provides */
 #define MV_INFO_COUNT 9u
 
 /*

@@ -70,8 +70,9 @@ struct mv_net_ctrl {
 };
 
 struct mv_net_hdr {
-	uint16_t flags;       /* MV_NET_HDR_F_* */
-	uint16_t csum_start;  /* NEEDS_CSUM: where the checksummed bytes start, from the frame's first */
+	uint16_t flags; /* MV_NET_HDR_F_* */
+	uint16_t
+		csum_start; /* NEEDS_CSUM: where the checksummed bytes start, from the frame's first */
 	uint16_t csum_offset; /* NEEDS_CSUM: where the checksum field is, from csum_start */
 	uint16_t reserved;    /* zero */
 };

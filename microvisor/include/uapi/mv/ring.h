@@ -135,14 +135,14 @@ enum mv_ring_status {
 struct mv_ring {
 	struct mv_ring_shared *hdr;
 	uint8_t *data;
-	uint32_t size;        /* D */
-	uint32_t wrap;        /* W */
+	uint32_t size; /* D */
+	uint32_t wrap; /* W */
 	uint32_t max_payload;
-	uint32_t index;       /* this side's index: prod or cons */
-	uint32_t offset;      /* index % D */
-	uint32_t peer;        /* last checked snapshot of the peer's index */
-	uint32_t next_len;    /* consumer: the checked length of the record at index, */
-	bool next_known;      /* once read: the shared length word is not read again */
+	uint32_t index;    /* this side's index: prod or cons */
+	uint32_t offset;   /* index % D */
+	uint32_t peer;     /* last checked snapshot of the peer's index */
+	uint32_t next_len; /* consumer: the checked length of the record at index, */
+	bool next_known;   /* once read: the shared length word is not read again */
 	bool producer;
 	bool broken;
 };
@@ -207,8 +207,7 @@ uint32_t mv_ring_index(const struct mv_ring *r);
 MV_RING_MUST_CHECK int mv_ring_write(struct mv_ring *r, const void *buf, uint32_t len);
 
 /* Producer: as mv_ring_write, the payload gathered from n pieces. */
-MV_RING_MUST_CHECK int mv_ring_writev(struct mv_ring *r, const struct mv_ring_iov *iov,
-				      uint32_t n);
+MV_RING_MUST_CHECK int mv_ring_writev(struct mv_ring *r, const struct mv_ring_iov *iov, uint32_t n);
 
 /*
  * Producer: is there room now for a record of len bytes? Writes no record. -> 0,

@@ -16,10 +16,10 @@ struct vdev_request_arch {
 
 struct vcpu_arch {
 	struct arch_regs regs;
-	uint64_t vtimer_deadline; /* what arch_vcpu_vtimer_deadline reports */
-	uint32_t resets;          /* arch_vcpu_reset calls */
-	uint32_t virq_pending;    /* what arch_vcpu_virq_pending reports */
-	uint32_t vtimer_fired;    /* arch_vcpu_vtimer_expired calls */
+	uint64_t vtimer_deadline;  /* what arch_vcpu_vtimer_deadline reports */
+	uint32_t resets;           /* arch_vcpu_reset calls */
+	uint32_t virq_pending;     /* what arch_vcpu_virq_pending reports */
+	uint32_t vtimer_fired;     /* arch_vcpu_vtimer_expired calls */
 	uint32_t mmio_completions; /* arch_vcpu_mmio_complete calls */
 };
 
