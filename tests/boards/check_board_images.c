@@ -117,7 +117,8 @@ static void check_same_view(const struct board_image *a, const struct board_imag
 
 	if (ha->num_cells != hb->num_cells || ha->num_channels != hb->num_channels ||
 	    ha->num_regions != hb->num_regions || ha->num_irqs != hb->num_irqs) {
-		fail(b->path, "not as many cells, channels, regions or interrupts as the first image");
+		fail(b->path,
+		     "not as many cells, channels, regions or interrupts as the first image");
 		return;
 	}
 	ra = (const struct mv_boot_region *)((const uint8_t *)ha + ha->regions_offset);
