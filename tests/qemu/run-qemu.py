@@ -65,6 +65,9 @@ def main():
     ap.add_argument("--expect", action="append", default=[], help="regex that must appear")
     ap.add_argument("--poweroff", action="store_true", help="the run must end by powering off")
     ap.add_argument("--log", help="also write the console here")
+    ap.add_argument("--keep-going", action="store_true",
+                    help="a fatal or failing line fails the run but does not end it: the run "
+                         "goes on to its end (power-off, every expected line, or the timeout)")
     ap.add_argument("--send-after", nargs=2, action="append", default=[],
                     metavar=("REGEX", "BYTES"),
                     help="type BYTES on the UART once a console line matches REGEX (repeatable; "
@@ -129,14 +132,14 @@ def main():
                         proc.stdin.flush()
                     except BrokenPipeError:
                         pass  # QEMU is gone; the checks below say what was missed
-            if errors:
+            if errors and not a.keep_going:
                 break
         if not pending and not sends and not a.poweroff:
             break
     if proc.poll() is None:
         proc.kill()
     proc.wait()
-    if a.poweroff and not exited and not errors:
+    if a.poweroff and not exited and (not errors or a.keep_going):
         errors.append("the system did not power off")
     for p in pending:
         errors.append(f"never saw: {p.pattern}")

@@ -11,11 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
 #include "diag.h"
 #include "image.h"
 #include "sysdesc.h"
 
 #define DTB_MAX (16u << 20) /* far beyond any system description */
+#define MAX_OVERLAYS 8u
 
 extern char **environ;
 
@@ -25,6 +28,8 @@ struct options {
 	const char *output;
 	const char *dtc;
 	const char *dts;
+	const char *overlays[MAX_OVERLAYS]; /* --overlay, applied in order */
+	unsigned num_overlays;
 };
 
 /* The microvisor binary as read from disk, the header at its start and its board. */
@@ -37,7 +42,8 @@ struct microvisor {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mvimage --microvisor <microvisor.bin> --image-dir <dir> "
-		   "--output <out.img> [--dtc <path>] <system.dts>\n");
+		   "--output <out.img> [--dtc <path>] [--overlay <board.dtso>]... "
+		   "<system.dts>\n");
 }
 
 /* Point the option named by `arg` ("--name" or "--name=value") at its value. */
@@ -47,6 +53,20 @@ static int take_option(struct options *o, int argc, char **argv, int *i)
 	const char **slots[] = { &o->microvisor, &o->image_dir, &o->output, &o->dtc };
 	const char *arg = argv[*i];
 
+	if (strncmp(arg, "--overlay", 9) == 0 && (arg[9] == '=' || arg[9] == '\0')) {
+		if (o->num_overlays == MAX_OVERLAYS) {
+			fprintf(stderr, "mvimage: more than %u overlays\n", MAX_OVERLAYS);
+			return -1;
+		}
+		if (arg[9] == '=') {
+			o->overlays[o->num_overlays++] = arg + 10;
+			return 0;
+		}
+		if (*i + 1 < argc) {
+			o->overlays[o->num_overlays++] = argv[++*i];
+			return 0;
+		}
+	}
 	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
 		size_t len = strlen(names[n]);
 
@@ -97,8 +117,9 @@ static int parse_args(int argc, char **argv, struct options *o)
  * of hardware-description conventions that `reg` and `interrupts` set off (#address-cells,
  * unit addresses, interrupt-parent) do not apply to a system description, so they are off.
  */
-static int run_dtc(const char *dtc, const char *dts, const char *dtb)
+static int run_dtc(const char *dtc, const char *dts, const char *dtb, bool symbols)
 {
+	/* -@ (the labels, in /__symbols__) only when overlays may refer to them. */
 	char *args[] = { (char *)dtc,
 			 "-I",
 			 "dts",
@@ -115,6 +136,7 @@ static int run_dtc(const char *dtc, const char *dts, const char *dtb)
 			 "-o",
 			 (char *)dtb,
 			 (char *)dts,
+			 symbols ? "-@" : NULL,
 			 NULL };
 	pid_t pid;
 	int status;
@@ -137,8 +159,8 @@ static int run_dtc(const char *dtc, const char *dts, const char *dtb)
 	return 0;
 }
 
-/* Compile the description into a temporary DTB and read it back. */
-static int compile_dts(const struct options *o, struct image_blob *dtb)
+/* Compile `src` into a temporary DTB and read it back. */
+static int compile_one(const char *dtc, const char *src, bool symbols, struct image_blob *dtb)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	char path[4096];
@@ -151,11 +173,113 @@ static int compile_dts(const struct options *o, struct image_blob *dtb)
 		return -1;
 	}
 	close(fd);
-	err = run_dtc(o->dtc, o->dts, path) ? -1 : image_read_file(path, DTB_MAX, dtb);
+	err = run_dtc(dtc, src, path, symbols) ? -1 : image_read_file(path, DTB_MAX, dtb);
 	if (err > 0)
 		fprintf(stderr, "mvimage: cannot read %s: %s\n", path, strerror(err));
 	unlink(path);
 	return err ? -1 : 0;
+}
+
+/*
+ * Before libfdt applies an overlay (and leaves the base half-changed on a failure, with
+ * only an error code): every fragment's target must be a node of the system description,
+ * by path (`&{/cells/console}`, target-path) or by label (`&console`, through the
+ * overlay's /__fixups__ and the description's /__symbols__). Returns the errors found.
+ */
+static int check_overlay(const void *base, const void *ov, const char *ov_name, const char *dts)
+{
+	int syms = fdt_path_offset(base, "/__symbols__");
+	int fixups = fdt_path_offset(ov, "/__fixups__");
+	int errors = 0, fragments = 0, node, prop;
+
+	fdt_for_each_subnode(node, ov, 0) {
+		const char *path = fdt_getprop(ov, node, "target-path", NULL);
+
+		if (fdt_subnode_offset(ov, node, "__overlay__") < 0)
+			continue;
+		fragments++;
+		if (path && fdt_path_offset(base, path) < 0) {
+			fprintf(stderr, "mvimage: %s: %s: target-path: %s is not a node of %s\n",
+				ov_name, fdt_get_name(ov, node, NULL), path, dts);
+			errors++;
+		}
+	}
+	if (fragments == 0) {
+		fprintf(stderr,
+			"mvimage: %s: not an overlay: no fragment with an __overlay__ "
+			"node (does it start with /dts-v1/; /plugin/;?)\n",
+			ov_name);
+		errors++;
+	}
+	if (fixups < 0)
+		return errors;
+	fdt_for_each_property_offset(prop, ov, fixups) {
+		const char *label;
+
+		fdt_getprop_by_offset(ov, prop, &label, NULL);
+		if (label && (syms < 0 || !fdt_getprop(base, syms, label, NULL))) {
+			fprintf(stderr, "mvimage: %s: &%s: %s has no node labelled %s\n", ov_name,
+				label, dts, label);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+/* Apply each overlay to `dtb` in order, then drop the labels (/__symbols__) they used. */
+static int apply_overlays(const struct options *o, struct image_blob *dtb)
+{
+	struct image_blob ov[MAX_OVERLAYS] = { 0 };
+	size_t room = dtb->size + 4096u;
+	uint8_t *tree = NULL;
+	int err = 0, node;
+
+	for (unsigned i = 0; i < o->num_overlays && !err; i++) {
+		err = compile_one(o->dtc, o->overlays[i], true, &ov[i]);
+		room += ov[i].size;
+	}
+	if (!err && (tree = malloc(room)) == NULL)
+		err = -1;
+	if (!err && fdt_open_into(dtb->data, tree, (int)room) != 0) {
+		fprintf(stderr, "mvimage: %s: cannot open the compiled description\n", o->dts);
+		err = -1;
+	}
+	for (unsigned i = 0; i < o->num_overlays && !err; i++) {
+		int r;
+
+		if (check_overlay(tree, ov[i].data, o->overlays[i], o->dts)) {
+			err = -1;
+			break;
+		}
+		r = fdt_overlay_apply(tree, ov[i].data);
+		if (r) {
+			fprintf(stderr, "mvimage: %s: cannot apply to %s: %s\n", o->overlays[i],
+				o->dts, fdt_strerror(r));
+			err = -1;
+		}
+	}
+	node = err ? -1 : fdt_path_offset(tree, "/__symbols__");
+	if (node >= 0)
+		fdt_del_node(tree, node);
+	if (!err) {
+		fdt_pack(tree);
+		free(dtb->data);
+		dtb->data = tree;
+		dtb->size = fdt_totalsize(tree);
+		tree = NULL;
+	}
+	free(tree);
+	for (unsigned i = 0; i < o->num_overlays; i++)
+		image_blob_free(&ov[i]);
+	return err;
+}
+
+/* Compile the description, apply the overlays and hand back the resulting DTB. */
+static int compile_dts(const struct options *o, struct image_blob *dtb)
+{
+	if (compile_one(o->dtc, o->dts, o->num_overlays > 0, dtb) != 0)
+		return -1;
+	return o->num_overlays ? apply_overlays(o, dtb) : 0;
 }
 
 static int write_all(int fd, const void *buf, size_t size)

@@ -7,6 +7,8 @@
 # starts with "/" is a node path: some stderr line must read `<dts>: <fragment>...`, so the
 # `<file>: <node>: <property>: <message>` format is checked too. Any other fragment need
 # only appear somewhere on stderr (for errors that come from dtc or the command line).
+# With --overlay, the one description is built with each bad overlay given, and the
+# `// expect:` lines are the overlay's.
 
 import argparse
 import os
@@ -45,7 +47,10 @@ def run(args, dts, work):
     env["UBSAN_OPTIONS"] = "exitcode=87:print_stacktrace=1:" + env.get("UBSAN_OPTIONS", "")
     cmd = [args.mvimage, "--microvisor", os.path.join(work, "microvisor.bin"),
            "--image-dir", os.path.join(work, "cells"),
-           "--output", os.path.join(work, "out.img"), "--dtc", args.dtc, dts]
+           "--output", os.path.join(work, "out.img"), "--dtc", args.dtc]
+    if getattr(args, "overlay_file", None):
+        cmd += ["--overlay", args.overlay_file]
+    cmd.append(dts)
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -55,11 +60,12 @@ def matches(fragment, dts, lines):
     return any(fragment in line for line in lines)
 
 
-def check(args, dts, work, old_output):
-    """Returns a list of failure messages for one bad description."""
-    fragments = expectations(dts)
+def check(args, dts, work, old_output, overlay=None):
+    """Returns a list of failure messages for one bad description (or bad overlay)."""
+    args.overlay_file = overlay
+    fragments = expectations(overlay or dts)
     if not fragments:
-        return [f"{dts}: no `// expect:` line"]
+        return [f"{overlay or dts}: no `// expect:` line"]
     prepare(work, args.microvisor)
     out = os.path.join(work, "out.img")
     if old_output is not None:
@@ -84,8 +90,9 @@ def check(args, dts, work, old_output):
             if f.read() != old_output:
                 failures.append("previous output changed")
     if failures:
-        failures = [f"{dts}: {msg}" for msg in failures]
-        failures.append(f"--- stderr of {dts}:\n{r.stderr}---")
+        name = overlay or dts
+        failures = [f"{name}: {msg}" for msg in failures]
+        failures.append(f"--- stderr of {name}:\n{r.stderr}---")
     return failures
 
 
@@ -99,10 +106,22 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--keep-old-output", action="store_true",
                    help="start with an old output file and check it is left untouched")
+    p.add_argument("--overlay", action="store_true",
+                   help="the first file is the description, the others bad overlays for it")
     p.add_argument("dts", nargs="+")
     args = p.parse_args()
     old = b"an older image\n" if args.keep_old_output else None
     failures = []
+    if args.overlay:
+        dts = os.path.abspath(args.dts[0])
+        for ov in args.dts[1:]:
+            name = os.path.splitext(os.path.basename(ov))[0]
+            failures += check(args, dts, os.path.join(args.work, name), old,
+                              os.path.abspath(ov))
+        for msg in failures:
+            print(msg, file=sys.stderr)
+        print(f"run_bad: {len(args.dts) - 1} overlays, {len(failures)} failures")
+        return 1 if failures else 0
     for dts in args.dts:
         name = os.path.splitext(os.path.basename(dts))[0]
         failures += check(args, os.path.abspath(dts), os.path.join(args.work, name), old)
