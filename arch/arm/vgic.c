@@ -82,6 +82,25 @@ static uint32_t lr_encode(const struct vcpu *v, uint32_t id)
 }
 
 /*
+ * List register `n` is in use: its ID counts as listed. If that ID became pending again
+ * while the guest handles it (the LR is active: a virtual timer re-armed in its own
+ * handler fires before the EOI), the LR becomes pending and active (IHI 0048B 5.3.10),
+ * so the new edge is delivered after the EOI instead of waiting in our pending bits with
+ * nothing left to flush it. A hardware-mapped LR cannot be both (its physical interrupt
+ * stays active until the guest's EOI, so it cannot be pending again meanwhile).
+ */
+static void listed_add_or_merge(struct vcpu *v, uint32_t n, uint32_t *listed)
+{
+	uint32_t lr = gich_read(GICH_LR(n)), id = lr & 0x3ffu;
+	listed[id / 32u] |= vgic_bit(id);
+	if ((lr & GICH_LR_STATE_MASK) != GICH_LR_ACTIVE || (lr & GICH_LR_HW) ||
+	    !(v->arch.vgic.pending[id / 32u] & vgic_bit(id)) || !vgic_enabled(v, id))
+		return;
+	gich_write(GICH_LR(n), lr | GICH_LR_PENDING);
+	atomic_and(&v->arch.vgic.pending[id / 32u], ~vgic_bit(id));
+}
+
+/*
  * Moves pending vIRQs into free list registers, most urgent first. A vIRQ already in a
  * list register stays pending here until that register frees. If some remain, the
  * underflow maintenance interrupt (GICH_HCR.UIE) brings us back when registers free up.
@@ -92,8 +111,7 @@ void arch_vgic_flush(struct vcpu *v)
 	uint32_t listed[VGIC_WORDS] = { 0 };
 	for (uint32_t n = 0; n < num_lrs; n++)
 		if (!(free & (1u << n)))
-			listed[(gich_read(GICH_LR(n)) & 0x3ffu) / 32u] |=
-				vgic_bit(gich_read(GICH_LR(n)) & 0x3ffu);
+			listed_add_or_merge(v, n, listed);
 	uint32_t hcr = GICH_HCR_EN;
 	for (;;) {
 		uint32_t id = vgic_best_pending(v, listed);

@@ -43,6 +43,7 @@
 #define GICH_HCR_EN (1u << 0)
 #define GICH_HCR_UIE (1u << 1)
 #define GICH_LR_PENDING (1u << 28)
+#define GICH_LR_ACTIVE (2u << 28)
 #define GICH_LR_STATE_MASK (3u << 28)
 #define GICH_LR_HW (1u << 31)
 #define GICH_LR_PRIO_SHIFT 23u
