@@ -37,7 +37,9 @@ static void on_timer_rearm(uint32_t id, uint32_t source)
 		return;
 	}
 	uint64_t now = timer_now();
-	__asm__ volatile("mcrr p15, 3, %0, %1, c14" : : "r"((uint32_t)now), "r"((uint32_t)(now >> 32)));
+	__asm__ volatile("mcrr p15, 3, %0, %1, c14"
+			 :
+			 : "r"((uint32_t)now), "r"((uint32_t)(now >> 32)));
 	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1" : : "r"(1u)); /* on, unmasked: due */
 	uint32_t ctl;
 	do /* its physical interrupt is taken by the microvisor meanwhile (HCR.IMO) */
@@ -135,8 +137,9 @@ static void check_vtimer_reentrant(void)
 {
 	irq_set_handler(27, on_timer_rearm);
 	uint64_t deadline = timer_now() + timer_freq() / 1000u;
-	__asm__ volatile("mcrr p15, 3, %0, %1, c14" : : "r"((uint32_t)deadline),
-			 "r"((uint32_t)(deadline >> 32)));
+	__asm__ volatile("mcrr p15, 3, %0, %1, c14"
+			 :
+			 : "r"((uint32_t)deadline), "r"((uint32_t)(deadline >> 32)));
 	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1" : : "r"(1u));
 	while (rearm_hits < 2 && timer_now() < deadline + timer_freq() / 10u)
 		wfi();
