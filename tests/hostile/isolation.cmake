@@ -49,3 +49,9 @@ mv_hostile_test(hostile_linux_reboot_rtos hostile-linux-reboot SMP 2 MEMORY 1G T
   EXPECT ${RTOS_EXPECT} "\\[linux\\] .*mv-init: booted in .* restart 2 of 3: rebooting"
          "cell linux: restarting \\(reset 3\\)"
          "\\[linux\\] .*mv-init: booted in .* after 3 restarts: powering off" ${POWEROFF})
+# The same with an SMP Linux cell (two vCPUs on the two CPUs, the RTOS beside its second)
+# restarted ten times in a row.
+mv_hostile_test(hostile_linux_smp_reboot_rtos hostile-linux-smp-reboot SMP 2 MEMORY 1G TIMEOUT 240 SERIAL
+  EXPECT ${RTOS_EXPECT} "\\[linux\\] .*mv-init: booted in .* restart 9 of 10: rebooting"
+         "cell linux: restarting \\(reset 10\\)"
+         "\\[linux\\] .*mv-init: booted in .* after 10 restarts: powering off" ${POWEROFF})
