@@ -211,23 +211,24 @@ static bool terminal(uint32_t fid)
 	}
 }
 
+/* What PSCI_FEATURES must call implemented (docs/hypercalls.md), as a list to search. */
 static bool psci_implemented(uint32_t fid)
 {
-	switch (fid) {
-	case MV_PSCI_VERSION:
-	case MV_PSCI_CPU_OFF:
-	case MV_PSCI_CPU_ON:
-	case MV_PSCI_AFFINITY_INFO:
-	case MV_PSCI_MIGRATE_INFO_TYPE:
-	case MV_PSCI_SYSTEM_OFF:
-	case MV_PSCI_SYSTEM_RESET:
-	case MV_PSCI_FEATURES:
-		return true;
-	case MV_SMCCC_VERSION: /* PSCI 1.0 5.1.14 / SMCCC 1.1: how callers discover SMCCC 1.1 */
-		return true;
-	default:
-		return false;
-	}
+	static const uint32_t implemented[] = {
+		MV_PSCI_VERSION,
+		MV_PSCI_CPU_OFF,
+		MV_PSCI_CPU_ON,
+		MV_PSCI_AFFINITY_INFO,
+		MV_PSCI_MIGRATE_INFO_TYPE,
+		MV_PSCI_SYSTEM_OFF,
+		MV_PSCI_SYSTEM_RESET,
+		MV_PSCI_FEATURES,
+		MV_SMCCC_VERSION, /* SMCCC 1.1 section 7.2: how callers discover SMCCC 1.1 */
+	};
+	for (uint32_t i = 0; i < sizeof(implemented) / sizeof(implemented[0]); i++)
+		if (implemented[i] == fid)
+			return true;
+	return false;
 }
 
 /* A PSCI target MPIDR naming a vCPU of this one-vCPU cell (Aff1, Aff2 zero). */
