@@ -301,6 +301,11 @@ struct vcpu *sched_exit_path(struct sched *s)
 				s->loaded = next;
 				s->switches++;
 			}
+			/* Requests left (the round bound, or posted while we decided) get no SGI of
+			 * their own: their posters saw the hazard bit set. Interrupt this CPU so that
+			 * they are handled as soon as the guest is entered, not at its next exit. */
+			if (s->pending)
+				arch_send_reschedule(arch_pcpu_id());
 			return next;
 		}
 		if (!s->pending) /* requests posted while we decided: handle them first */
