@@ -158,7 +158,7 @@ void hyp_main_secondary(uint32_t cpu)
 
 unsigned arch_pcpu_id(void)
 {
-	return ((const struct hyp_pcpu *)(uintptr_t)sysreg_read_htpidr())->id;
+	return hyp_this_pcpu()->id;
 }
 
 uint64_t arch_counter_now(void)

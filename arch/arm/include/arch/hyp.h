@@ -3,6 +3,7 @@
 #ifndef ARCH_HYP_H
 #define ARCH_HYP_H
 
+#include <arch/cpu.h>
 #include <microvisor/types.h>
 
 struct vcpu;
@@ -20,9 +21,7 @@ struct hyp_pcpu {
 /* The CPU's own hyp_pcpu (HTPIDR). */
 static inline struct hyp_pcpu *hyp_this_pcpu(void)
 {
-	uint32_t p;
-	__asm__ volatile("mrc p15, 4, %0, c13, c0, 2" : "=r"(p));
-	return (struct hyp_pcpu *)(uintptr_t)p;
+	return (struct hyp_pcpu *)(uintptr_t)sysreg_read_htpidr();
 }
 
 /* Guest asynchronous aborts (setup.c): on exit, when p->guest_serror or p->hcr_va is
