@@ -67,8 +67,7 @@ static uint32_t itstate(uint32_t cpsr)
 
 static uint32_t with_itstate(uint32_t cpsr, uint32_t it)
 {
-	cpsr &= ~((0x3fu << 10) | (3u << 25));
-	return cpsr | ((it & 0xfcu) << 8) | ((it & 3u) << 25);
+	return (cpsr & ~PSR_IT_MASK) | ((it & 0xfcu) << 8) | ((it & 3u) << 25);
 }
 
 /*
