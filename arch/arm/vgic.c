@@ -14,10 +14,9 @@
 #include <arch/vgic.h>
 #include <mv/gicv2.h>
 
-#define GUEST_GICC_IPA MV_GUEST_GICC_IPA
-#define GICV_SIZE MV_GUEST_GICC_SIZE
 _Static_assert(MV_GUEST_GICD_IPA >= MV_BOOT_VGIC_IPA &&
-		       GUEST_GICC_IPA + GICV_SIZE <= MV_BOOT_VGIC_IPA + MV_BOOT_VGIC_SIZE,
+		       MV_GUEST_GICC_IPA + MV_GUEST_GICC_SIZE <=
+			       MV_BOOT_VGIC_IPA + MV_BOOT_VGIC_SIZE,
 	       "the vGIC stays in the window boot_table_check keeps free");
 
 #define CNTV_CTL_ENABLE (1u << 0)
@@ -42,8 +41,8 @@ enum mv_status arch_vgic_cell_init(struct cell *c)
 	if (num_lrs > VGIC_NUM_LRS_MAX)
 		num_lrs = VGIC_NUM_LRS_MAX;
 	arch_vgic_cell_reset(c);
-	return arch_stage2_map(&c->vmmu, ipa_init(GUEST_GICC_IPA), pa_init(plat.board.gicv.base),
-			       GICV_SIZE, MV_REGION_DEVICE);
+	return arch_stage2_map(&c->vmmu, ipa_init(MV_GUEST_GICC_IPA), pa_init(plat.board.gicv.base),
+			       MV_GUEST_GICC_SIZE, MV_REGION_DEVICE);
 }
 
 void arch_vgic_cell_reset(struct cell *c)
@@ -87,14 +86,17 @@ static uint32_t lr_encode(const struct vcpu *v, uint32_t id)
  * handler fires before the EOI), the LR becomes pending and active (IHI 0048B 5.3.10),
  * so the new edge is delivered after the EOI instead of waiting in our pending bits with
  * nothing left to flush it. A hardware-mapped LR cannot be both (its physical interrupt
- * stays active until the guest's EOI, so it cannot be pending again meanwhile).
+ * stays active until the guest's EOI, so it cannot be pending again meanwhile). An SGI
+ * from another source is another interrupt, and merging it would report the wrong
+ * source: it waits for the next refill (left: an EOI maintenance interrupt for it).
  */
 static void listed_add_or_merge(struct vcpu *v, uint32_t n, uint32_t *listed)
 {
 	uint32_t lr = gich_read(GICH_LR(n)), id = lr & 0x3ffu;
 	listed[id / 32u] |= vgic_bit(id);
 	if ((lr & GICH_LR_STATE_MASK) != GICH_LR_ACTIVE || (lr & GICH_LR_HW) ||
-	    !(v->arch.vgic.pending[id / 32u] & vgic_bit(id)) || !vgic_enabled(v, id))
+	    !(v->arch.vgic.pending[id / 32u] & vgic_bit(id)) || !vgic_enabled(v, id) ||
+	    (id < 16 && ((lr >> GICH_LR_PHYS_SHIFT) & 7u) != v->arch.vgic.sgi_source[id]))
 		return;
 	gich_write(GICH_LR(n), lr | GICH_LR_PENDING);
 	atomic_and(&v->arch.vgic.pending[id / 32u], ~vgic_bit(id));
