@@ -107,18 +107,24 @@ void gic_handle_irqs(void)
 			return;
 		mmio_write32(gicc(GICC_EOIR), iar);
 		if (id >= 32 && id < VGIC_NUM_IRQS && spi_owner[id]) {
-			arch_virq_raise(spi_owner[id], id); /* the guest's EOI deactivates it */
+			vgic_hw_irq(spi_owner[id], id); /* the guest's EOI deactivates it */
 			continue;
 		}
-		if (id == GIC_PPI_HYP_TIMER)
-			sysreg_write_cnthp_ctl(0); /* level-triggered: quiet it until re-armed */
-		else if (id == GIC_PPI_VTIMER)
+		/* The loaded vCPU's own interrupts (its timer, its list registers) change no
+		 * decision: a hazard bit has it flushed on entry, and a kick wakes it if it
+		 * waits. The HYP timer and the reschedule SGI ask for a decision. */
+		if (id == GIC_PPI_VTIMER) {
 			vgic_vtimer_irq(sched_loaded(s));
-		else if (id == GIC_PPI_MAINTENANCE)
+		} else if (id == GIC_PPI_MAINTENANCE) {
 			vgic_maintenance(sched_loaded(s));
-		else if (id != SGI_RESCHEDULE)
-			log_event("microvisor: unexpected interrupt %u\n", (unsigned)id);
-		sched_hazard_resched(s);
+		} else {
+			if (id == GIC_PPI_HYP_TIMER)
+				sysreg_write_cnthp_ctl(
+					0); /* level-triggered: quiet it until re-armed */
+			else if (id != SGI_RESCHEDULE)
+				log_event("microvisor: unexpected interrupt %u\n", (unsigned)id);
+			sched_hazard_resched(s);
+		}
 		mmio_write32(gicc(GICC_DIR), iar);
 	}
 }

@@ -81,6 +81,40 @@ static uint32_t lr_encode(const struct vcpu *v, uint32_t id)
 }
 
 /*
+ * A hardware interrupt for the vCPU running on this CPU goes straight into a list
+ * register when that is what the refill on entry would do anyway: `v` runs here (so it
+ * needs no wake-up and gets the register when we return to it), nothing of it waits in
+ * the pending bits (so no more urgent vIRQ is passed over), and every list register is
+ * free (so `id` is not listed already). What is raised after it, before the guest runs,
+ * is listed on entry by priority into the other registers, and the virtual CPU interface
+ * orders them all (IHI 0048B 5.3); only when more than the list registers wait at once
+ * can a more urgent one queue behind it, as behind any listed vIRQ. Emulated raises (a
+ * cell's ISPENDR, doorbells) may come in bursts, and keep the pending-bit path.
+ */
+static bool vgic_list_now(struct vcpu *v, uint32_t id)
+{
+	uint32_t all = (1u << num_lrs) - 1u, waiting = 0;
+	for (uint32_t w = 0; w < VGIC_WORDS; w++)
+		waiting |= v->arch.vgic.pending[w];
+	if (v->pcpu != arch_pcpu_id() || sched_of(v->pcpu)->current != v || waiting ||
+	    !vgic_enabled(v, id) || (gich_read(GICH_ELSR0) & all) != all)
+		return false;
+	gich_write(GICH_LR(0), lr_encode(v, id));
+	return true;
+}
+
+static void vgic_raise(struct vcpu *v, uint32_t id)
+{
+	if (!vgic_list_now(v, id))
+		vgic_set_pending(v, id);
+}
+
+void vgic_hw_irq(struct cell *c, uint32_t id)
+{
+	vgic_raise(&c->vcpus[0], id); /* where arch_irq_assign() routed it */
+}
+
+/*
  * List register `n` is in use: its ID counts as listed. If that ID became pending again
  * while the guest handles it (the LR is active: a virtual timer re-armed in its own
  * handler fires before the EOI), the LR becomes pending and active (IHI 0048B 5.3.10),
@@ -206,7 +240,7 @@ void vgic_vtimer_irq(struct vcpu *v)
 	/* Masked even with no owner: a level interrupt nobody clears would stall this CPU. */
 	sysreg_write_cntv_ctl(ctl | CNTV_CTL_IMASK);
 	if (v)
-		vgic_set_pending(v, GIC_PPI_VTIMER);
+		vgic_raise(v, GIC_PPI_VTIMER);
 }
 
 void arch_vcpu_unload(struct vcpu *v)

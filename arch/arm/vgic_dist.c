@@ -46,18 +46,24 @@ uint8_t vgic_priority(const struct vcpu *v, uint32_t id)
 	return id < 32 ? v->arch.vgic.priority_private[id] : v->cell->arch.vgic.priority[id];
 }
 
-/* The most urgent pending, enabled vIRQ not already listed, or VGIC_NUM_IRQS. */
+/* The most urgent pending, enabled vIRQ not already listed, or VGIC_NUM_IRQS; of equal
+ * priorities the lowest ID. A whole word of candidates is masked at once: most exits
+ * find none, or one. */
 uint32_t vgic_best_pending(const struct vcpu *v, const uint32_t *listed)
 {
-	uint32_t best = VGIC_NUM_IRQS;
+	const struct vgic_dist *d = &v->cell->arch.vgic;
+	uint32_t best = VGIC_NUM_IRQS, best_priority = 256;
+	if (!(d->ctlr & 1u))
+		return best;
 	for (uint32_t w = 0; w < VGIC_WORDS; w++) {
-		uint32_t bits = v->arch.vgic.pending[w] & ~listed[w];
-		while (bits) {
+		uint32_t enabled = w == 0 ? v->arch.vgic.enabled_private : d->enabled[w];
+		for (uint32_t bits = v->arch.vgic.pending[w] & ~listed[w] & enabled; bits;
+		     bits &= bits - 1u) {
 			uint32_t id = w * 32u + (uint32_t)__builtin_ctz(bits);
-			bits &= bits - 1u;
-			if (vgic_enabled(v, id) && (best == VGIC_NUM_IRQS ||
-						    vgic_priority(v, id) < vgic_priority(v, best)))
+			if (vgic_priority(v, id) < best_priority) {
 				best = id;
+				best_priority = vgic_priority(v, id);
+			}
 		}
 	}
 	return best;

@@ -14,6 +14,7 @@
 _start:
 	b	reset
 	.balign	32
+	.global	cell_vectors			@ a cell may chain to these (cells/bench/irq_stamp.S)
 cell_vectors:
 	b	reset				@ 0x00 reset
 	b	vec_undef			@ 0x04 undefined instruction

@@ -5,6 +5,7 @@
  * last vCPU, SGI coalescing, the console line buffer and DEBUG_WRITE with a console cell. */
 #include <string.h>
 
+#include <arch/atomic.h>
 #include <microvisor/arch.h>
 #include <microvisor/cell.h>
 #include <microvisor/hypercall.h>
@@ -236,6 +237,32 @@ static void test_kicks_coalesce(void)
 	CHECK(fake.ipis[1] == before + 2);
 }
 
+/* A kick on the vCPU's own CPU posts a request only when it waits in WFI: one that runs
+ * applies its hazards on entry anyway. A kick from another CPU always posts. */
+static void test_local_kick(void)
+{
+	struct vcpu *v1 = &cells[SMP].vcpus[1];
+	fake.pcpu = 1;
+	on_cpu(1);
+	uint32_t state = v1->state;
+	v1->state = VCPU_RUNNING;
+	vcpu_kick(v1);
+	CHECK(!(v1->hazards & VCPU_REQ_KICK) && !(sched_of(1)->pending & SCHED_PENDING_REQUESTS));
+	v1->state = VCPU_WFI;
+	vcpu_kick(v1);
+	CHECK((v1->hazards & VCPU_REQ_KICK) && (sched_of(1)->pending & SCHED_PENDING_REQUESTS));
+	atomic_and(&v1->hazards, ~VCPU_REQ_KICK);
+	sched_of(1)->pending = 0;
+	v1->state = VCPU_RUNNING;
+	fake.pcpu = 0;
+	vcpu_kick(v1);
+	CHECK(v1->hazards & VCPU_REQ_KICK);
+	fake.pcpu = 1;
+	on_cpu(1);
+	v1->state = state;
+	fake.pcpu = 0;
+}
+
 /* Finding 27: a line that fills the buffer is printed without writing past it (UBSan's
  * bounds check aborts the test otherwise), and nothing is lost. */
 static void test_console_line_fills(void)
@@ -355,6 +382,7 @@ int main(void)
 	test_restart_runs_at_once();
 	test_last_cpu_off_stops_cell();
 	test_kicks_coalesce();
+	test_local_kick();
 	test_console_line_fills();
 	test_debug_write_and_smccc();
 	test_hypercall_arguments();

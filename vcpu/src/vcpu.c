@@ -40,6 +40,12 @@ enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context, bool
 
 void vcpu_kick(struct vcpu *v)
 {
+	/* A kick only wakes a vCPU from WFI. On its own CPU, where HYP runs with interrupts
+	 * masked, `v` cannot enter WFI while we are here: if it is not waiting now, its next
+	 * entry applies its hazards anyway, and the request would cost the exit path a round
+	 * for nothing. Elsewhere it may be entering WFI at this moment: always post. */
+	if (v->pcpu == arch_pcpu_id() && v->state != VCPU_WFI)
+		return;
 	vcpu_post_request(v, VCPU_REQ_KICK);
 }
 

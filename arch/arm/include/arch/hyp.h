@@ -68,8 +68,11 @@ void vgic_restore(const struct vgic_cpu *g);
 void vgic_vcpu_reset(struct vgic_cpu *g);
 void vgic_vtimer_irq(struct vcpu *v);
 void vgic_maintenance(struct vcpu *v);
-
 struct cell;
+/* A pass-through SPI `id` of cell `c` taken in HYP: raised on its vCPU 0, into a list
+ * register at once when that vCPU runs here with nothing else pending. */
+void vgic_hw_irq(struct cell *c, uint32_t id);
+
 void gic_route_spi(uint32_t pirq, struct cell *owner, unsigned pcpu);
 void gic_deactivate(uint32_t pirq);
 
