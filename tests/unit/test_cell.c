@@ -237,8 +237,9 @@ static void test_kicks_coalesce(void)
 	CHECK(fake.ipis[1] == before + 2);
 }
 
-/* A kick on the vCPU's own CPU posts a request only when it waits in WFI: one that runs
- * applies its hazards on entry anyway. A kick from another CPU always posts. */
+/* A kick on the vCPU's own CPU wakes it there and then if it waits in WFI, and posts no
+ * request (one that runs applies its hazards on entry anyway). A kick from another CPU
+ * always posts. */
 static void test_local_kick(void)
 {
 	struct vcpu *v1 = &cells[SMP].vcpus[1];
@@ -250,9 +251,9 @@ static void test_local_kick(void)
 	CHECK(!(v1->hazards & VCPU_REQ_KICK) && !(sched_of(1)->pending & SCHED_PENDING_REQUESTS));
 	v1->state = VCPU_WFI;
 	vcpu_kick(v1);
-	CHECK((v1->hazards & VCPU_REQ_KICK) && (sched_of(1)->pending & SCHED_PENDING_REQUESTS));
-	atomic_and(&v1->hazards, ~VCPU_REQ_KICK);
-	sched_of(1)->pending = 0;
+	CHECK(v1->state == VCPU_READY && !(v1->hazards & VCPU_REQ_KICK));
+	CHECK(sched_of(1)->pending & SCHED_PENDING_RESCHED);
+	on_cpu(1);
 	v1->state = VCPU_RUNNING;
 	fake.pcpu = 0;
 	vcpu_kick(v1);

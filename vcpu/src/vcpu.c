@@ -40,13 +40,19 @@ enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context, bool
 
 void vcpu_kick(struct vcpu *v)
 {
-	/* A kick only wakes a vCPU from WFI. On its own CPU, where HYP runs with interrupts
-	 * masked, `v` cannot enter WFI while we are here: if it is not waiting now, its next
-	 * entry applies its hazards anyway, and the request would cost the exit path a round
-	 * for nothing. Elsewhere it may be entering WFI at this moment: always post. */
-	if (v->pcpu == arch_pcpu_id() && v->state != VCPU_WFI)
+	if (v->pcpu != arch_pcpu_id()) {
+		vcpu_post_request(v, VCPU_REQ_KICK); /* it may be entering WFI at this moment */
 		return;
-	vcpu_post_request(v, VCPU_REQ_KICK);
+	}
+	/* On its own CPU, where HYP runs with interrupts masked and between two scheduling
+	 * decisions, a vCPU waiting in WFI is woken here and now, as its request would be on
+	 * the exit path; one that does not wait applies its hazards on entry anyway. */
+	if (v->state == VCPU_WFI) {
+		struct sched *s = sched_of(v->pcpu);
+		sched_remove(s, v);
+		sched_wake(s, v);
+		sched_hazard_resched(s);
+	}
 }
 
 /* Takes `v` off this CPU: out of every queue, charged for the time it ran, its register
