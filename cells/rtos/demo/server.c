@@ -92,6 +92,7 @@ static bool handle(const uint8_t *buf, uint32_t len, struct rtos_ctl_reply *rep)
 	req.arg = word(buf + 8);
 	switch (req.type) {
 	case RTOS_CTL_STATS:
+		demo_print_histogram();
 		break;
 	case RTOS_CTL_SET_PERIOD:
 		if (req.arg < RTOS_CTL_PERIOD_MIN_US || req.arg > RTOS_CTL_PERIOD_MAX_US) {
