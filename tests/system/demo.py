@@ -112,7 +112,7 @@ def check(aspect, text, status):
                   f"{load['missed']} during netperf")
             # Reported, not judged: preempting a Linux vCPU costs its register save, which
             # waking from the idle loop does not, so under -icount the worst case during
-            # netperf is about 1.4 x the idle one (docs/rtos.md).
+            # netperf is 1.2 to 1.4 x the idle one (docs/rtos.md).
             if ratio > ICOUNT_LOAD_RATIO:
                 print(f"demo: the RTOS's worst case during netperf is above "
                       f"{ICOUNT_LOAD_RATIO} x idle (reported, not judged)")
