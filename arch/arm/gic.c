@@ -78,13 +78,30 @@ void gic_send_sgi(unsigned pcpu, unsigned sgi)
 	mmio_write32(gicd(GICD_SGIR), (1u << (16 + pcpu)) | sgi);
 }
 
+/*
+ * Work for another CPU: after its SGI this CPU yields, so that under QEMU's round-robin
+ * TCG (-icount) that CPU acts on the work now, as it would on hardware, rather than when
+ * this one next idles (cpu.h, yield()). A CPU not up yet gets no SGI: its first exit path
+ * handles what was posted (the request is set before hyp_pcpus_up is read, and that CPU
+ * sets its bit before it reads its requests), and an SGI would wake it in the boot
+ * loader's stub before its entry is set, where it would spin.
+ */
 void arch_send_reschedule(unsigned pcpu)
 {
+	if (!(hyp_pcpus_up & (1u << pcpu)))
+		return;
 	gic_send_sgi(pcpu, SGI_RESCHEDULE);
+	if (pcpu != hyp_this_pcpu()->id)
+		yield();
 }
 
 void arch_hyp_timer_set(uint64_t deadline)
 {
+	if (hyp_turn_ticks) { /* more than one CPU up on a board with a turn (plat.h) */
+		uint64_t turn_end = arch_counter_now() + hyp_turn_ticks;
+		if (deadline > turn_end)
+			deadline = turn_end;
+	}
 	if (deadline == UINT64_MAX) {
 		sysreg_write_cnthp_ctl(0);
 		return;
@@ -118,11 +135,15 @@ void gic_handle_irqs(void)
 		} else if (id == GIC_PPI_MAINTENANCE) {
 			vgic_maintenance(sched_loaded(s));
 		} else {
-			if (id == GIC_PPI_HYP_TIMER)
-				sysreg_write_cnthp_ctl(
-					0); /* level-triggered: quiet it until re-armed */
-			else if (id != SGI_RESCHEDULE)
+			if (id == GIC_PPI_HYP_TIMER) {
+				/* Level-triggered: quiet until re-armed. A slice, a budget or a turn
+				 * (plat.h) ended: under QEMU's round-robin TCG the other CPUs get
+				 * their turn now (cpu.h, yield()). */
+				sysreg_write_cnthp_ctl(0);
+				yield();
+			} else if (id != SGI_RESCHEDULE) {
 				log_event("microvisor: unexpected interrupt %u\n", (unsigned)id);
+			}
 			sched_hazard_resched(s);
 		}
 		mmio_write32(gicc(GICC_DIR), iar);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Per-CPU HYP set-up, the Secure-world part of boot, secondary CPU release, and the small
  * arch services generic code uses (CPU id, counter, console, payload, power off). */
+#include <arch/atomic.h>
 #include <arch/cpu.h>
 #include <arch/hyp.h>
 #include <arch/plat.h>
@@ -128,6 +129,29 @@ void arch_vcpu_serror_enter(const struct vcpu *v, struct hyp_pcpu *p)
 	isb();
 }
 
+volatile uint32_t hyp_pcpus_up = 1u; /* the primary */
+uint32_t hyp_turn_ticks;
+
+/*
+ * The primary waits, at most a second, until each released secondary has come up, and
+ * says which did not. It yields while it waits: under QEMU's round-robin TCG (-icount) a
+ * secondary runs only in the turns the primary leaves it, and a primary that went straight
+ * to running cells would leave it none (cpu.h, yield()).
+ */
+static void wait_for_secondaries(uint32_t pcpus)
+{
+	uint32_t all = ((1u << pcpus) - 1u) & ~1u;
+	uint64_t start = arch_counter_now();
+	while ((hyp_pcpus_up & all) != all && arch_counter_now() - start < arch_counter_freq())
+		yield();
+	for (uint32_t cpu = 1; cpu < pcpus; cpu++)
+		if (!(hyp_pcpus_up & (1u << cpu)))
+			log_printf("microvisor: cpu%u did not come up\n", (unsigned)cpu);
+	if (hyp_pcpus_up != 1u)
+		hyp_turn_ticks =
+			(uint32_t)((uint64_t)plat.turn_us * arch_counter_freq() / 1000000u);
+}
+
 void hyp_main_primary(void)
 {
 	hyp_mmu_build();
@@ -146,6 +170,7 @@ void hyp_main_primary(void)
 	}
 	dsb();
 	sev();
+	wait_for_secondaries(pcpus);
 	mv_run(0);
 }
 
@@ -153,6 +178,7 @@ void hyp_main_secondary(uint32_t cpu)
 {
 	hyp_cpu_init(cpu);
 	log_event("microvisor: cpu%u up\n", (unsigned)cpu);
+	atomic_or(&hyp_pcpus_up, 1u << cpu);
 	mv_run(cpu);
 }
 

@@ -60,8 +60,8 @@ def main():
     ap.add_argument("--icount", default=None,
                     help="-icount shift: guest time counts instructions (2^shift ns each), so "
                          "timing checks do not depend on host load; 'off' for real time. "
-                         "Default: 3 with one CPU, off with several (QEMU 7.2's single-threaded "
-                         "icount mode never wakes our secondary CPU from the boot stub's WFI)")
+                         "Default: 3 with one CPU, off with several (under -icount QEMU runs "
+                         "the CPUs in turns on one host thread: deterministic, but slower)")
     ap.add_argument("--expect", action="append", default=[], help="regex that must appear")
     ap.add_argument("--poweroff", action="store_true", help="the run must end by powering off")
     ap.add_argument("--log", help="also write the console here")

@@ -23,6 +23,7 @@ const struct plat plat = {
 		},
 	},
 	.timer_freq = 24000000u,
+	.turn_us = 0u, /* hardware runs its CPUs in parallel */
 	.devices = { { 0x01c00000u, 0x00200000u } },
 	.release_secondaries = psci_firmware_release_secondaries,
 	.system_off = psci_firmware_system_off,

@@ -51,6 +51,7 @@ const struct plat plat = {
 		},
 	},
 	.timer_freq = 62500000u,
+	.turn_us = 1000u, /* QEMU: -icount runs CPUs in turns (plat.h) */
 	.devices = { { 0x1c000000u, 0x00200000u }, { 0x2c000000u, 0x00200000u } },
 	.release_secondaries = vexpress_release_secondaries,
 	.system_off = vexpress_system_off,

@@ -18,6 +18,7 @@ const struct plat plat = {
 		.gicv = { 0x08040000u, 0x10000u },
 	},
 	.timer_freq = 62500000u,
+	.turn_us = 1000u, /* QEMU (plat.h) */
 	.devices = { { 0x08000000u, 0x00200000u }, { 0x09000000u, 0x00200000u } },
 	.release_secondaries = psci_firmware_release_secondaries,
 	.system_off = psci_firmware_system_off,

@@ -52,6 +52,8 @@ extern struct demo demo;
 void demo_fill_reply(struct rtos_ctl_reply *r);
 /* Prints the latency report; `why` says what asked for it. */
 void demo_report(const char *why);
+/* Prints the latency histogram in powers of two as one "rtos-histogram:" line. */
+void demo_print_histogram(void);
 
 void control_main(void *arg);
 void stats_main(void *arg);

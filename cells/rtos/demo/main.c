@@ -58,6 +58,42 @@ void demo_report(const char *why)
 		    r.samples, r.period_us, r.mean_ns, r.p999_ns, r.worst_ns, r.missed, r.dropped);
 }
 
+/*
+ * The latency histogram as one console line for scripts (bench/run): "rtos-histogram:
+ * n=N tick_ns=T log2=c0,c1,..,c11,over", where ci counts the releases late by 2^i to
+ * 2^(i+1) - 1 counter ticks of T ns (c0 also those on time) and over those of
+ * LAT_BUCKETS ticks or more. N numbers the lines from 1, one per statistics request.
+ */
+void demo_print_histogram(void)
+{
+	static uint32_t n;
+	uint64_t b[LAT_LOG2_BUCKETS];
+	char line[112];
+	uint32_t len = 0;
+
+	(void)rtos_mutex_lock(&demo.stats_lock, RTOS_FOREVER);
+	lat_stats_log2(&demo.stats, b);
+	(void)rtos_mutex_unlock(&demo.stats_lock);
+	for (uint32_t i = 0; i < LAT_LOG2_BUCKETS; i++) {
+		char digits[20];
+		uint32_t d = 0;
+		uint64_t v = b[i];
+
+		do {
+			digits[d++] = (char)('0' + v % 10u);
+			v /= 10u;
+		} while (v && d < sizeof(digits));
+		if (len + d + 2 > sizeof(line))
+			break; /* cannot happen below 10^7 samples a bucket; the line stays whole */
+		if (i)
+			line[len++] = ',';
+		while (d)
+			line[len++] = digits[--d];
+	}
+	line[len] = '\0';
+	rtos_printf("rtos-histogram: n=%u tick_ns=%u log2=%s\n", ++n, ns(1), line);
+}
+
 static void on_run_timer(struct rtos_timer *t, void *arg)
 {
 	(void)t;
@@ -91,7 +127,11 @@ static void supervisor_main(void *arg)
 	CHECK(demo.stats.samples > 0);
 	if (demo.channel < 0)
 		CHECK(demo.stats.samples + 2 >= expected && demo.stats.samples <= expected + 2);
-	CHECK(demo.stats.missed == 0);
+	/* With a control channel the client judges the deadline figures it asked for: the
+	 * demo in real time only reports them (a busy host delays every guest), its -icount
+	 * variant fails on a miss (docs/rtos.md). */
+	if (demo.channel < 0)
+		CHECK(demo.stats.missed == 0);
 	CHECK(demo.dropped == 0);
 	CHECK(demo.settled == demo.steps);
 	CHECK(demo.ring_errors == 0);

@@ -54,3 +54,17 @@ uint64_t lat_stats_percentile(const struct lat_stats *s, uint32_t per_100k)
 			return i;
 	}
 }
+
+void lat_stats_log2(const struct lat_stats *s, uint64_t out[LAT_LOG2_BUCKETS])
+{
+	uint32_t b = 0;
+
+	for (uint32_t i = 0; i < LAT_LOG2_BUCKETS; i++)
+		out[i] = 0;
+	for (uint32_t i = 0; i < LAT_BUCKETS; i++) {
+		if (i >= 2u << b)
+			b++;
+		out[b] += s->hist[i];
+	}
+	out[LAT_LOG2_BUCKETS - 1] = s->overflow;
+}

@@ -29,4 +29,12 @@ uint64_t lat_stats_mean(const struct lat_stats *s);
  */
 uint64_t lat_stats_percentile(const struct lat_stats *s, uint32_t per_100k);
 
+/*
+ * The histogram in powers of two for a report: out[i] counts the samples of 2^i to
+ * 2^(i+1) - 1 ticks (out[0] also those of 0), out[LAT_LOG2_BUCKETS - 1] those beyond the
+ * histogram (LAT_BUCKETS ticks or more). Costs one step per histogram bucket.
+ */
+#define LAT_LOG2_BUCKETS 13u /* 12 powers of two up to LAT_BUCKETS, then the overflow */
+void lat_stats_log2(const struct lat_stats *s, uint64_t out[LAT_LOG2_BUCKETS]);
+
 #endif

@@ -46,5 +46,17 @@ int main(void)
 	lat_stats_add(&s, LAT_BUCKETS + 5);
 	CHECK(lat_stats_percentile(&s, 99900) == LAT_BUCKETS + 5);
 	CHECK(lat_stats_percentile(&s, 0) == LAT_BUCKETS + 5);
+	/* The report's powers of two: 0 and 1 in bucket 0, 2..3 in 1, 4095 in 11, 4096 beyond. */
+	uint64_t log2[LAT_LOG2_BUCKETS];
+	lat_stats_reset(&s);
+	lat_stats_add(&s, 0);
+	lat_stats_add(&s, 1);
+	lat_stats_add(&s, 3);
+	lat_stats_add(&s, 1024);
+	lat_stats_add(&s, 4095);
+	lat_stats_add(&s, 4096);
+	lat_stats_log2(&s, log2);
+	CHECK(log2[0] == 2 && log2[1] == 1 && log2[2] == 0 && log2[10] == 1 && log2[11] == 1);
+	CHECK(log2[LAT_LOG2_BUCKETS - 1] == 1);
 	return check_exit("test_rtos_stats");
 }

@@ -128,6 +128,14 @@ static inline void wfe(void)
 {
 	__asm__ volatile("wfe" ::: "memory");
 }
+/* A hint with no architectural effect (a NOP on the A15 and A7). QEMU's single-threaded TCG,
+ * which -icount forces, ends this CPU's turn on it and gives the rest of the turn to the
+ * next CPU; without such a point a CPU that never idles keeps every turn (QEMU 7.2 gives
+ * the first CPU the whole budget up to the next timer deadline, the others what is left). */
+static inline void yield(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
 static inline void wfi(void)
 {
 	__asm__ volatile("wfi" ::: "memory");

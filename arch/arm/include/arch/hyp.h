@@ -37,6 +37,10 @@ void hyp_handle_hyp_dabt(const uint32_t *r, uint32_t elr, uint32_t spsr);
 
 extern struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
 extern volatile uint32_t hyp_pen_release[CONFIG_MAX_PCPUS];
+/* Bit n set: CPU n has left the pen and runs its scheduler (setup.c). */
+extern volatile uint32_t hyp_pcpus_up;
+/* plat.turn_us in counter ticks once the secondaries are up, else 0 (setup.c). */
+extern uint32_t hyp_turn_ticks;
 
 /* Entry kinds passed by vectors.S. */
 #define HYP_EXIT_TRAP 0u

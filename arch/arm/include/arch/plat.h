@@ -21,6 +21,11 @@ struct plat {
 	struct mv_board board;         /* first: the image header points mvimage at it */
 	uint32_t timer_freq;           /* CNTFRQ to program when entered in Secure SVC, Hz */
 	struct plat_window devices[4]; /* mapped as Device in HYP; size 0 ends the list */
+	/* With more than one CPU up, the longest a CPU runs a guest without an exit to HYP,
+	 * where it yields (cpu.h, yield()), in us; 0: no limit. For QEMU's machines: under
+	 * -icount QEMU 7.2 runs the CPUs in turns on one thread and gives a CPU that never
+	 * idles or yields every turn, so a guest spinning on one CPU would stop the others. */
+	uint32_t turn_us;
 	/* Sends the secondary CPUs to `entry` (they park in the microvisor's pen). Runs in
 	 * Secure SVC with the MMU off when the microvisor was entered there, else in HYP. */
 	void (*release_secondaries)(uint32_t entry);
