@@ -17,6 +17,9 @@ void asm_offsets(void)
 	DEFINE(PCPU_SIZE, sizeof(struct hyp_pcpu));
 	DEFINE(HYP_STACK_SIZE_ASM, HYP_STACK_SIZE);
 	DEFINE(MAX_PCPUS, CONFIG_MAX_PCPUS);
+	DEFINE(HYP_EXIT_TRAP, HYP_EXIT_TRAP);
+	DEFINE(HYP_EXIT_IRQ, HYP_EXIT_IRQ);
+	DEFINE(HSR_HVC0, HSR_HVC0);
 }
 
 /* The frame must start the vCPU so that SP_hyp - 52 is the vCPU pointer (vectors.S). */

@@ -422,7 +422,7 @@ struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 		arch_vcpu_serror_exit(v, p);
 	if (kind == HYP_EXIT_IRQ)
 		gic_handle_irqs();
-	else
+	else if (kind == HYP_EXIT_TRAP)
 		handle_trap(v, sysreg_read_hsr());
 	struct vcpu *next = sched_exit(sched_of(v->pcpu));
 	if (next->hazards & VCPU_HZ_ENTRY)
@@ -430,6 +430,15 @@ struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 	if (p->hcr_va != next->arch.serror_pending)
 		arch_vcpu_serror_enter(next, p);
 	return next;
+}
+
+uint32_t hyp_handle_hvc_fast(struct vcpu *v)
+{
+	uint32_t n = hypercall_vendor_number(v->arch.regs.r[0]);
+	if (n >= MV_CALL_COUNT)
+		return HYP_EXIT_TRAP;
+	v->arch.regs.smccc_result = hypercall_vendor_calls[n](v, &v->arch.regs.smccc_args);
+	return sched_resume_at_once(v) ? HYP_EXIT_RESUME : HYP_EXIT_HANDLED;
 }
 
 extern const char hyp_serror_window[], hyp_serror_window_end[];

@@ -35,6 +35,7 @@ struct vcpu *sched_loaded(const struct sched *s)
 void sched_pin(struct vcpu *v)
 {
 	struct sched *s = &sched_cpus[v->pcpu];
+	v->sched = s;
 	if (s->num_pinned < CONFIG_MAX_VCPUS)
 		s->pinned[s->num_pinned++] = v;
 }

@@ -48,6 +48,7 @@ struct vcpu {
 	struct cell *cell;
 	uint32_t index;            /* within the cell: vCPU n has virtual MPIDR Aff0 = n */
 	uint32_t pcpu;             /* physical CPU it is pinned to */
+	struct sched *sched;       /* that CPU's scheduler, sched_of(pcpu) (set by sched_pin) */
 	volatile uint32_t state;   /* enum vcpu_state */
 	volatile uint32_t hazards; /* VCPU_REQ_* and VCPU_HZ_* */
 	uint32_t start_entry;      /* for VCPU_REQ_START */

@@ -38,9 +38,19 @@ void hyp_handle_hyp_dabt(const uint32_t *r, uint32_t elr, uint32_t spsr);
 extern struct hyp_pcpu hyp_pcpus[CONFIG_MAX_PCPUS];
 extern volatile uint32_t hyp_pen_release[CONFIG_MAX_PCPUS];
 
-/* Entry kinds passed by vectors.S. */
-#define HYP_EXIT_TRAP 0u
-#define HYP_EXIT_IRQ 1u
+/* Entry kinds passed by vectors.S. HYP_EXIT_RESUME (from hyp_handle_hvc_fast only): resume
+ * the vCPU at once; HYP_EXIT_HANDLED: its HVC was handled, run the rest of the exit path. */
+#define HYP_EXIT_RESUME 0u
+#define HYP_EXIT_TRAP 1u
+#define HYP_EXIT_IRQ 2u
+#define HYP_EXIT_HANDLED 3u
+/* The HSR of HVC #0: EC 0x12, IL (a 32-bit instruction), imm16 0 (ARM ARM B3.13.6). */
+#define HSR_HVC0 0x4a000000u
+
+/* Called by vectors.S for HVC #0 with only r0-r12 and LR_usr of the frame saved: runs a
+ * call of our vendor range. Returns HYP_EXIT_RESUME when it raised no hazard, else the
+ * exit kind for hyp_handle_guest_exit (HYP_EXIT_TRAP for any other call). */
+uint32_t hyp_handle_hvc_fast(struct vcpu *v);
 
 /* Called by vectors.S: handles a guest exit and returns the vCPU to resume. */
 struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind);
