@@ -98,6 +98,39 @@ static void cp15_restore(const struct arch_cp15 *c)
 #undef RESTORE
 }
 
+/*
+ * Lazy VFP/NEON (ARM ARM B1.11, HCPTR B4.1.74). The registers hold the state of the vCPU
+ * that used them last on this CPU (hyp_pcpu.vfp_owner) until another vCPU touches them:
+ * every other vCPU runs with HCPTR.TCP10/TCP11 set, so its first VFP or Advanced SIMD
+ * instruction traps (HSR EC 0x07) and vfp_take() saves the owner's state and loads its own.
+ * A switch between vCPUs that never touch VFP (most cells) saves and loads none of it, and
+ * a vCPU never finds another's values: it either owns the registers or traps.
+ */
+#define HCPTR_VFP ((1u << 10) | (1u << 11)) /* TCP10, TCP11 */
+
+void vfp_take(struct vcpu *v)
+{
+	struct hyp_pcpu *p = hyp_this_pcpu();
+	sysreg_write_hcptr(0); /* HCPTR traps HYP's own accesses too */
+	isb();
+	if (p->vfp_owner)
+		vfp_save(&p->vfp_owner->arch.vfp);
+	vfp_restore(&v->arch.vfp);
+	p->vfp_owner = v;
+}
+
+/* `v`'s VFP state is discarded (stop, reset): the registers are nobody's any more, and
+ * whoever touches them next traps and loads its own. Runs on `v`'s CPU. */
+static void vfp_disown(const struct vcpu *v)
+{
+	struct hyp_pcpu *p = hyp_this_pcpu();
+	if (p->vfp_owner != v)
+		return;
+	p->vfp_owner = NULL;
+	sysreg_write_hcptr(HCPTR_VFP);
+	isb();
+}
+
 void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 {
 	if (prev) {
@@ -106,7 +139,6 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 		prev->arch.vtimer.ctl = sysreg_read_cntv_ctl();
 		prev->arch.vtimer.cval = sysreg_read_cntv_cval();
 		sysreg_write_cntv_ctl(0); /* its deadline is now the scheduler's business */
-		vfp_save(&prev->arch.vfp);
 		vgic_save(&prev->arch.vgic);
 	}
 	banked_restore(&next->arch.banked);
@@ -114,7 +146,7 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 	sysreg_write_cntvoff(next->cell->cntvoff);
 	sysreg_write_cntv_cval(next->arch.vtimer.cval);
 	sysreg_write_cntv_ctl(next->arch.vtimer.ctl);
-	vfp_restore(&next->arch.vfp);
+	sysreg_write_hcptr(hyp_this_pcpu()->vfp_owner == next ? 0 : HCPTR_VFP);
 	vgic_restore(&next->arch.vgic);
 	if (!prev || prev->cell != next->cell) {
 		sysreg_write_vttbr(next->cell->vmmu.arch.vttbr);
@@ -138,6 +170,7 @@ void arch_branch_predictor_flush(void)
 
 void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 {
+	vfp_disown(v);
 	vgic_vcpu_reset(&v->arch.vgic);
 	struct vgic_cpu vgic = v->arch.vgic;
 	memset(&v->arch, 0, sizeof(v->arch));

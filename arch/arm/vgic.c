@@ -161,22 +161,33 @@ bool arch_vcpu_virq_pending(struct vcpu *v)
 	return false;
 }
 
-/* Saved and restored with the rest of the vCPU (vcpu_switch.c). */
+/*
+ * Saved and restored with the rest of the vCPU (vcpu_switch.c). Only the list registers
+ * in use (not in GICH_ELSR0) are saved, and cleared so that the next vCPU finds none of
+ * them; it gets back just the ones it had in use. A vCPU with no vIRQ listed (most
+ * switches) costs no list-register access at all.
+ */
 void vgic_save(struct vgic_cpu *g)
 {
 	g->hcr = gich_read(GICH_HCR);
 	g->vmcr = gich_read(GICH_VMCR);
 	g->apr = gich_read(GICH_APR);
-	uint32_t free = gich_read(GICH_ELSR0);
-	for (uint32_t n = 0; n < num_lrs; n++)
-		g->lr[n] = (free & (1u << n)) ? 0 : gich_read(GICH_LR(n));
+	uint32_t used = ~gich_read(GICH_ELSR0) & ((1u << num_lrs) - 1u);
+	g->lr_used = used;
+	for (; used; used &= used - 1u) {
+		uint32_t n = (uint32_t)__builtin_ctz(used);
+		g->lr[n] = gich_read(GICH_LR(n));
+		gich_write(GICH_LR(n), 0);
+	}
 	gich_write(GICH_HCR, 0);
 }
 
 void vgic_restore(const struct vgic_cpu *g)
 {
-	for (uint32_t n = 0; n < num_lrs; n++)
+	for (uint32_t used = g->lr_used; used; used &= used - 1u) {
+		uint32_t n = (uint32_t)__builtin_ctz(used);
 		gich_write(GICH_LR(n), g->lr[n]);
+	}
 	gich_write(GICH_APR, g->apr);
 	gich_write(GICH_VMCR, g->vmcr);
 	gich_write(GICH_HCR, g->hcr | GICH_HCR_EN);

@@ -14,8 +14,9 @@ struct vcpu;
 struct hyp_pcpu {
 	uint32_t stack_top; /* read by the vectors (offset checked in asm_offsets.c) */
 	uint32_t id;
-	uint32_t guest_serror; /* an asynchronous abort was taken in the exit window */
-	uint32_t hcr_va;       /* HCR.VA is set for the vCPU being entered */
+	uint32_t guest_serror;  /* an asynchronous abort was taken in the exit window */
+	uint32_t hcr_va;        /* HCR.VA is set for the vCPU being entered */
+	struct vcpu *vfp_owner; /* whose VFP/NEON state the registers hold (lazy), or NULL */
 };
 
 /* The CPU's own hyp_pcpu (HTPIDR). */
@@ -96,6 +97,9 @@ void inject_prefetch_abort(struct vcpu *v, uint32_t far);
 struct arch_vfp;
 void vfp_save(struct arch_vfp *vfp);
 void vfp_restore(const struct arch_vfp *vfp);
+/* A VFP/Advanced SIMD access of `v` trapped by HCPTR (vcpu_switch.c): the registers become
+ * its own, and the instruction is retried. */
+void vfp_take(struct vcpu *v);
 
 /* HYP stage 1 (mmu.c). */
 void hyp_mmu_build(void);
