@@ -93,6 +93,12 @@ void inject_undef(struct vcpu *v, uint32_t hsr);
 void inject_data_abort(struct vcpu *v, uint32_t far, bool write);
 void inject_prefetch_abort(struct vcpu *v, uint32_t far);
 
+/* Banked registers and CP15 state of the guest, save and restore (vcpu_regs.S). */
+struct arch_banked;
+struct arch_cp15;
+void vcpu_regs_save(struct arch_banked *b, struct arch_cp15 *c);
+void vcpu_regs_restore(const struct arch_banked *b, const struct arch_cp15 *c);
+
 /* VFP save/restore (vfp.S). */
 struct arch_vfp;
 void vfp_save(struct arch_vfp *vfp);
