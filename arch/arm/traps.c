@@ -428,7 +428,7 @@ struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 		gic_handle_irqs();
 	else if (kind == HYP_EXIT_TRAP)
 		handle_trap(v, sysreg_read_hsr());
-	struct vcpu *next = sched_exit(sched_of(v->pcpu));
+	struct vcpu *next = sched_exit(v->sched);
 	if (next->hazards & VCPU_HZ_ENTRY)
 		vcpu_enter_hazards(next);
 	if (p->hcr_va != next->arch.serror_pending)

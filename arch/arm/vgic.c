@@ -102,6 +102,15 @@ static void listed_add_or_merge(struct vcpu *v, uint32_t n, uint32_t *listed)
 	atomic_and(&v->arch.vgic.pending[id / 32u], ~vgic_bit(id));
 }
 
+/* Some vIRQ is pending and not listed: the cheap test that ends the refill loop. */
+static inline bool vgic_any_unlisted(const struct vcpu *v, const uint32_t *listed)
+{
+	_Static_assert(VGIC_WORDS == 4, "one term per pending word");
+	const volatile uint32_t *p = v->arch.vgic.pending;
+	return ((p[0] & ~listed[0]) | (p[1] & ~listed[1]) | (p[2] & ~listed[2]) |
+		(p[3] & ~listed[3])) != 0;
+}
+
 /*
  * Moves pending vIRQs into free list registers, most urgent first. A vIRQ already in a
  * list register stays pending here until that register frees. If some remain, the
@@ -111,11 +120,10 @@ void arch_vgic_flush(struct vcpu *v)
 {
 	uint32_t free = gich_read(GICH_ELSR0) & ((1u << num_lrs) - 1u);
 	uint32_t listed[VGIC_WORDS] = { 0 };
-	for (uint32_t n = 0; n < num_lrs; n++)
-		if (!(free & (1u << n)))
-			listed_add_or_merge(v, n, listed);
+	for (uint32_t used = ~free & ((1u << num_lrs) - 1u); used; used &= used - 1u)
+		listed_add_or_merge(v, (uint32_t)__builtin_ctz(used), listed);
 	uint32_t hcr = GICH_HCR_EN;
-	for (;;) {
+	while (vgic_any_unlisted(v, listed)) {
 		uint32_t id = vgic_best_pending(v, listed);
 		if (id == VGIC_NUM_IRQS)
 			break;

@@ -102,7 +102,7 @@ static struct smccc_result hc_cell_name(struct vcpu *v, const struct smccc_args 
 static struct smccc_result hc_yield(struct vcpu *v, const struct smccc_args *a)
 {
 	(void)a;
-	sched_yield(sched_of(v->pcpu));
+	sched_yield(v->sched);
 	return smccc_status(MV_OK);
 }
 
