@@ -7,6 +7,40 @@
 	.text
 	.arm
 
+/* The CP15 registers in struct arch_cp15 order, three groups of at most 11 registers (r2
+ * up), each read (op mrc, op64 mrrc) or written (mcr, mcrr) by the same list. */
+	.macro	cp15_group1 op, op64
+	\op64	p15, 0, r2, r3, c2		@ TTBR0 (low word first, as a uint64_t)
+	\op64	p15, 1, r4, r5, c2		@ TTBR1
+	\op64	p15, 0, r6, r7, c7		@ PAR
+	\op	p15, 0, r8, c1, c0, 0		@ SCTLR
+	\op	p15, 0, r9, c1, c0, 2		@ CPACR
+	\op	p15, 0, r10, c2, c0, 2		@ TTBCR
+	\op	p15, 0, r11, c3, c0, 0		@ DACR
+	\op	p15, 0, r12, c5, c0, 0		@ DFSR
+	.endm
+	.macro	cp15_group2 op
+	\op	p15, 0, r2, c5, c0, 1		@ IFSR
+	\op	p15, 0, r3, c5, c1, 0		@ ADFSR
+	\op	p15, 0, r4, c5, c1, 1		@ AIFSR
+	\op	p15, 0, r5, c6, c0, 0		@ DFAR
+	\op	p15, 0, r6, c6, c0, 2		@ IFAR
+	\op	p15, 0, r7, c10, c2, 0		@ PRRR
+	\op	p15, 0, r8, c10, c2, 1		@ NMRR
+	\op	p15, 0, r9, c10, c3, 0		@ AMAIR0
+	\op	p15, 0, r10, c10, c3, 1		@ AMAIR1
+	\op	p15, 0, r11, c12, c0, 0		@ VBAR
+	\op	p15, 0, r12, c13, c0, 0		@ FCSEIDR
+	.endm
+	.macro	cp15_group3 op
+	\op	p15, 0, r2, c13, c0, 1		@ CONTEXTIDR
+	\op	p15, 0, r3, c13, c0, 2		@ TPIDRURW
+	\op	p15, 0, r4, c13, c0, 3		@ TPIDRURO
+	\op	p15, 0, r5, c13, c0, 4		@ TPIDRPRW
+	\op	p15, 2, r6, c0, c0, 0		@ CSSELR
+	\op	p15, 0, r7, c14, c1, 0		@ CNTKCTL
+	.endm
+
 	.global vcpu_regs_save
 vcpu_regs_save:					@ r0 = struct arch_banked *, r1 = struct arch_cp15 *
 	push	{r4-r11}
@@ -33,33 +67,11 @@ vcpu_regs_save:					@ r0 = struct arch_banked *, r1 = struct arch_cp15 *
 	mrs	r10, LR_fiq
 	mrs	r11, SPSR_fiq
 	stmia	r0, {r2-r11}			@ lr_irq .. spsr_fiq
-	mrrc	p15, 0, r2, r3, c2		@ TTBR0 (low word first, as a uint64_t)
-	mrrc	p15, 1, r4, r5, c2		@ TTBR1
-	mrrc	p15, 0, r6, r7, c7		@ PAR
-	mrc	p15, 0, r8, c1, c0, 0		@ SCTLR
-	mrc	p15, 0, r9, c1, c0, 2		@ CPACR
-	mrc	p15, 0, r10, c2, c0, 2		@ TTBCR
-	mrc	p15, 0, r11, c3, c0, 0		@ DACR
-	mrc	p15, 0, r12, c5, c0, 0		@ DFSR
+	cp15_group1 mrc, mrrc
 	stmia	r1!, {r2-r12}			@ ttbr0 .. dfsr
-	mrc	p15, 0, r2, c5, c0, 1		@ IFSR
-	mrc	p15, 0, r3, c5, c1, 0		@ ADFSR
-	mrc	p15, 0, r4, c5, c1, 1		@ AIFSR
-	mrc	p15, 0, r5, c6, c0, 0		@ DFAR
-	mrc	p15, 0, r6, c6, c0, 2		@ IFAR
-	mrc	p15, 0, r7, c10, c2, 0		@ PRRR
-	mrc	p15, 0, r8, c10, c2, 1		@ NMRR
-	mrc	p15, 0, r9, c10, c3, 0		@ AMAIR0
-	mrc	p15, 0, r10, c10, c3, 1		@ AMAIR1
-	mrc	p15, 0, r11, c12, c0, 0		@ VBAR
-	mrc	p15, 0, r12, c13, c0, 0		@ FCSEIDR
+	cp15_group2 mrc
 	stmia	r1!, {r2-r12}			@ ifsr .. fcseidr
-	mrc	p15, 0, r2, c13, c0, 1		@ CONTEXTIDR
-	mrc	p15, 0, r3, c13, c0, 2		@ TPIDRURW
-	mrc	p15, 0, r4, c13, c0, 3		@ TPIDRURO
-	mrc	p15, 0, r5, c13, c0, 4		@ TPIDRPRW
-	mrc	p15, 2, r6, c0, c0, 0		@ CSSELR
-	mrc	p15, 0, r7, c14, c1, 0		@ CNTKCTL
+	cp15_group3 mrc
 	stmia	r1, {r2-r7}			@ contextidr .. cntkctl
 	@ vmpidr is not saved: only HYP writes VMPIDR, so the copy in memory is always current.
 	pop	{r4-r11}
@@ -92,33 +104,11 @@ vcpu_regs_restore:				@ r0 = const struct arch_banked *, r1 = const struct arch_
 	msr	LR_fiq, r10
 	msr	SPSR_fiq, r11
 	ldmia	r1!, {r2-r12}
-	mcrr	p15, 0, r2, r3, c2		@ TTBR0
-	mcrr	p15, 1, r4, r5, c2		@ TTBR1
-	mcrr	p15, 0, r6, r7, c7		@ PAR
-	mcr	p15, 0, r8, c1, c0, 0		@ SCTLR
-	mcr	p15, 0, r9, c1, c0, 2		@ CPACR
-	mcr	p15, 0, r10, c2, c0, 2		@ TTBCR
-	mcr	p15, 0, r11, c3, c0, 0		@ DACR
-	mcr	p15, 0, r12, c5, c0, 0		@ DFSR
+	cp15_group1 mcr, mcrr
 	ldmia	r1!, {r2-r12}
-	mcr	p15, 0, r2, c5, c0, 1		@ IFSR
-	mcr	p15, 0, r3, c5, c1, 0		@ ADFSR
-	mcr	p15, 0, r4, c5, c1, 1		@ AIFSR
-	mcr	p15, 0, r5, c6, c0, 0		@ DFAR
-	mcr	p15, 0, r6, c6, c0, 2		@ IFAR
-	mcr	p15, 0, r7, c10, c2, 0		@ PRRR
-	mcr	p15, 0, r8, c10, c2, 1		@ NMRR
-	mcr	p15, 0, r9, c10, c3, 0		@ AMAIR0
-	mcr	p15, 0, r10, c10, c3, 1		@ AMAIR1
-	mcr	p15, 0, r11, c12, c0, 0		@ VBAR
-	mcr	p15, 0, r12, c13, c0, 0		@ FCSEIDR
+	cp15_group2 mcr
 	ldmia	r1, {r2-r8}
-	mcr	p15, 0, r2, c13, c0, 1		@ CONTEXTIDR
-	mcr	p15, 0, r3, c13, c0, 2		@ TPIDRURW
-	mcr	p15, 0, r4, c13, c0, 3		@ TPIDRURO
-	mcr	p15, 0, r5, c13, c0, 4		@ TPIDRPRW
-	mcr	p15, 2, r6, c0, c0, 0		@ CSSELR
-	mcr	p15, 0, r7, c14, c1, 0		@ CNTKCTL
+	cp15_group3 mcr
 	mcr	p15, 4, r8, c0, c0, 5		@ VMPIDR
 	pop	{r4-r11}
 	bx	lr
