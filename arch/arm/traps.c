@@ -17,6 +17,7 @@
 #define EC_CP15_32 0x03u
 #define EC_CP15_64 0x04u /* MCRR/MRRC to CP15 */
 #define EC_CP14_32 0x05u /* MCR/MRC to CP14: debug registers (HDCR.TDA), ThumbEE (HSTR.TTEE) */
+#define EC_HCPTR 0x07u   /* VFP/Advanced SIMD access trapped by HCPTR: lazy VFP switch */
 #define EC_CP14_LS 0x06u /* LDC/STC to CP14: the debug data transfer registers */
 #define EC_CP14_64 0x0cu /* MRRC to CP14: the debug ROM address registers */
 #define EC_HVC 0x12u
@@ -370,7 +371,7 @@ static void hypercall(struct vcpu *v)
 	v->arch.regs.smccc_result = hypercall_dispatch(v, &v->arch.regs.smccc_args);
 }
 
-static void handle_trap(struct vcpu *v, uint32_t hsr)
+MV_NOINLINE static void handle_trap(struct vcpu *v, uint32_t hsr)
 {
 	uint32_t ec = HSR_EC(hsr);
 	switch (ec) {
@@ -387,6 +388,9 @@ static void handle_trap(struct vcpu *v, uint32_t hsr)
 		return;
 	case EC_WFI_WFE:
 		handle_conditional(v, hsr, handle_wfx);
+		return;
+	case EC_HCPTR: /* retried once the registers are its own, whatever its condition */
+		vfp_take(v);
 		return;
 	case EC_CP15_32:
 		handle_conditional(v, hsr, handle_cp15);
@@ -422,14 +426,23 @@ struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind)
 		arch_vcpu_serror_exit(v, p);
 	if (kind == HYP_EXIT_IRQ)
 		gic_handle_irqs();
-	else
+	else if (kind == HYP_EXIT_TRAP)
 		handle_trap(v, sysreg_read_hsr());
-	struct vcpu *next = sched_exit(sched_of(v->pcpu));
+	struct vcpu *next = sched_exit(v->sched);
 	if (next->hazards & VCPU_HZ_ENTRY)
 		vcpu_enter_hazards(next);
 	if (p->hcr_va != next->arch.serror_pending)
 		arch_vcpu_serror_enter(next, p);
 	return next;
+}
+
+uint32_t hyp_handle_hvc_fast(struct vcpu *v)
+{
+	uint32_t n = hypercall_vendor_number(v->arch.regs.r[0]);
+	if (n >= MV_CALL_COUNT)
+		return HYP_EXIT_TRAP;
+	v->arch.regs.smccc_result = hypercall_vendor_calls[n](v, &v->arch.regs.smccc_args);
+	return sched_resume_at_once(v) ? HYP_EXIT_RESUME : HYP_EXIT_HANDLED;
 }
 
 extern const char hyp_serror_window[], hyp_serror_window_end[];

@@ -13,108 +13,53 @@
 #define CNTV_CTL_ENABLE (1u << 0)
 #define CNTV_CTL_IMASK (1u << 1)
 
-/* The banked registers of the guest's other modes (ARM ARM B9.3.9, MRS/MSR banked). */
-/* clang-format off */
-#define BANKED_SWITCHED(X) \
-	X(SP_usr, sp_usr) \
-	X(SP_svc, sp_svc) \
-	X(LR_svc, lr_svc) \
-	X(SPSR_svc, spsr_svc) \
-	X(SP_abt, sp_abt) \
-	X(LR_abt, lr_abt) \
-	X(SPSR_abt, spsr_abt) \
-	X(SP_und, sp_und) \
-	X(LR_und, lr_und) \
-	X(SPSR_und, spsr_und) \
-	X(SP_irq, sp_irq) \
-	X(LR_irq, lr_irq) \
-	X(SPSR_irq, spsr_irq) \
-	X(r8_fiq, r8_fiq) \
-	X(r9_fiq, r9_fiq) \
-	X(r10_fiq, r10_fiq) \
-	X(r11_fiq, r11_fiq) \
-	X(r12_fiq, r12_fiq) \
-	X(SP_fiq, sp_fiq) \
-	X(LR_fiq, lr_fiq) \
-	X(SPSR_fiq, spsr_fiq)
-/* clang-format on */
+/*
+ * Lazy VFP/NEON (ARM ARM B1.11, HCPTR B4.1.74). The registers hold the state of the vCPU
+ * that used them last on this CPU (hyp_pcpu.vfp_owner) until another vCPU touches them:
+ * every other vCPU runs with HCPTR.TCP10/TCP11 set, so its first VFP or Advanced SIMD
+ * instruction traps (HSR EC 0x07) and vfp_take() saves the owner's state and loads its own.
+ * A switch between vCPUs that never touch VFP (most cells) saves and loads none of it, and
+ * a vCPU never finds another's values: it either owns the registers or traps.
+ */
+#define HCPTR_VFP ((1u << 10) | (1u << 11)) /* TCP10, TCP11 */
 
-static void banked_save(struct arch_banked *b)
+void vfp_take(struct vcpu *v)
 {
-#define SAVE(reg, field) __asm__ volatile("mrs %0, " #reg : "=r"(b->field));
-	BANKED_SWITCHED(SAVE)
-#undef SAVE
+	struct hyp_pcpu *p = hyp_this_pcpu();
+	sysreg_write_hcptr(0); /* HCPTR traps HYP's own accesses too */
+	isb();
+	if (p->vfp_owner)
+		vfp_save(&p->vfp_owner->arch.vfp);
+	vfp_restore(&v->arch.vfp);
+	p->vfp_owner = v;
 }
 
-static void banked_restore(const struct arch_banked *b)
+/* `v`'s VFP state is discarded (stop, reset): the registers are nobody's any more, and
+ * whoever touches them next traps and loads its own. Runs on `v`'s CPU. */
+static void vfp_disown(const struct vcpu *v)
 {
-#define RESTORE(reg, field) __asm__ volatile("msr " #reg ", %0" : : "r"(b->field));
-	BANKED_SWITCHED(RESTORE)
-#undef RESTORE
-}
-
-/* The CP15 registers switched per vCPU, as one list for save and restore. */
-/* clang-format off */
-#define CP15_SWITCHED(X) \
-	X(ttbr0) \
-	X(ttbr1) \
-	X(par) \
-	X(sctlr) \
-	X(cpacr) \
-	X(ttbcr) \
-	X(dacr) \
-	X(dfsr) \
-	X(ifsr) \
-	X(adfsr) \
-	X(aifsr) \
-	X(dfar) \
-	X(ifar) \
-	X(prrr) \
-	X(nmrr) \
-	X(amair0) \
-	X(amair1) \
-	X(vbar) \
-	X(fcseidr) \
-	X(contextidr) \
-	X(tpidrurw) \
-	X(tpidruro) \
-	X(tpidrprw) \
-	X(csselr) \
-	X(cntkctl) \
-	X(vmpidr)
-/* clang-format on */
-
-static void cp15_save(struct arch_cp15 *c)
-{
-#define SAVE(r) c->r = sysreg_read_##r();
-	CP15_SWITCHED(SAVE)
-#undef SAVE
-}
-
-static void cp15_restore(const struct arch_cp15 *c)
-{
-#define RESTORE(r) sysreg_write_##r(c->r);
-	CP15_SWITCHED(RESTORE)
-#undef RESTORE
+	struct hyp_pcpu *p = hyp_this_pcpu();
+	if (p->vfp_owner != v)
+		return;
+	p->vfp_owner = NULL;
+	sysreg_write_hcptr(HCPTR_VFP);
+	isb();
 }
 
 void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 {
 	if (prev) {
-		banked_save(&prev->arch.banked);
-		cp15_save(&prev->arch.cp15);
+		vcpu_regs_save(&prev->arch.banked, &prev->arch.cp15);
 		prev->arch.vtimer.ctl = sysreg_read_cntv_ctl();
 		prev->arch.vtimer.cval = sysreg_read_cntv_cval();
 		sysreg_write_cntv_ctl(0); /* its deadline is now the scheduler's business */
-		vfp_save(&prev->arch.vfp);
 		vgic_save(&prev->arch.vgic);
 	}
-	banked_restore(&next->arch.banked);
-	cp15_restore(&next->arch.cp15);
+	vcpu_regs_restore(&next->arch.banked, &next->arch.cp15);
 	sysreg_write_cntvoff(next->cell->cntvoff);
 	sysreg_write_cntv_cval(next->arch.vtimer.cval);
 	sysreg_write_cntv_ctl(next->arch.vtimer.ctl);
-	vfp_restore(&next->arch.vfp);
+	sysreg_write_hcptr(hyp_this_pcpu()->vfp_owner == next ? 0 : HCPTR_VFP);
 	vgic_restore(&next->arch.vgic);
 	if (!prev || prev->cell != next->cell) {
 		sysreg_write_vttbr(next->cell->vmmu.arch.vttbr);
@@ -138,6 +83,7 @@ void arch_branch_predictor_flush(void)
 
 void arch_vcpu_reset(struct vcpu *v, uint32_t entry, uint32_t context)
 {
+	vfp_disown(v);
 	vgic_vcpu_reset(&v->arch.vgic);
 	struct vgic_cpu vgic = v->arch.vgic;
 	memset(&v->arch, 0, sizeof(v->arch));

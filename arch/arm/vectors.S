@@ -20,26 +20,37 @@ hyp_vectors:
 /*
  * While a guest runs, SP_hyp = &vcpu->arch.regs.lr_usr, so pushing r0-r12 fills
  * regs.r[0..12] and leaves SP = the vCPU pointer.
+ *
+ * HVC #0 (HSR = EC 0x12, IL set, imm16 0) takes a lean path first: with r0-r12 and LR_usr
+ * saved, hyp_handle_hvc_fast() runs a call of our vendor range, which never touches the
+ * guest's PC or CPSR (ELR_hyp and SPSR_hyp still hold them). When the call raised no hazard
+ * the guest is resumed at once; otherwise the rest of the frame is saved and the full exit
+ * path runs, as for any other exit.
  */
 hyp_vector_trap:
 	push	{r0-r12}
-	mov	r1, #0				@ HYP_EXIT_TRAP
+	mrc	p15, 4, r4, c5, c2, 0		@ HSR
+	cmp	r4, #HSR_HVC0
+	beq	hyp_hvc_fast
+	mov	r1, #HYP_EXIT_TRAP
 	b	hyp_guest_exit
 hyp_vector_irq:
 	push	{r0-r12}
-	mov	r1, #1				@ HYP_EXIT_IRQ
+	mov	r1, #HYP_EXIT_IRQ
 hyp_guest_exit:
 	mov	r0, sp
 	str	lr, [r0, #VCPU_REGS_LR_USR]
+	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR: this CPU's struct hyp_pcpu
+	ldr	sp, [r2, #PCPU_STACK_TOP]
+hyp_guest_exit_frame:				@ r0 = vCPU, r1 = HYP_EXIT_*, SP = HYP stack
 	mrs	r2, elr_hyp
 	mrs	r3, spsr
 	str	r2, [r0, #VCPU_REGS_PC]
 	str	r3, [r0, #VCPU_REGS_CPSR]
-	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR: this CPU's struct hyp_pcpu
-	ldr	sp, [r2, #PCPU_STACK_TOP]
 	@ An asynchronous abort the guest caused may still be pending. With its frame saved,
 	@ unmask it for a moment, so that it is taken here and charged to this vCPU
-	@ (hyp_vector_dabt) rather than to whichever vCPU runs next (ARM ARM B1.9.7).
+	@ (hyp_vector_dabt) rather than to whichever vCPU runs next (ARM ARM B1.9.7). The lean
+	@ path has no such window: it resumes the same vCPU, which then takes the abort itself.
 	dsb	sy
 	cpsie	a
 	.global	hyp_serror_window
@@ -58,6 +69,21 @@ hyp_resume_guest:				@ r0 = struct vcpu *
 	msr	spsr_cxsf, r3
 	ldr	lr, [r0, #VCPU_REGS_LR_USR]
 	add	sp, r0, #VCPU_REGS_LR_USR
+	ldmdb	sp, {r0-r12}
+	eret
+
+hyp_hvc_fast:					@ SP = the vCPU, r4 = HSR
+	mov	r4, sp				@ callee-saved: the vCPU across the call
+	str	lr, [r4, #VCPU_REGS_LR_USR]
+	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR
+	ldr	sp, [r2, #PCPU_STACK_TOP]
+	mov	r0, r4
+	bl	hyp_handle_hvc_fast		@ -> r0 = HYP_EXIT_RESUME or the exit kind
+	movs	r1, r0
+	mov	r0, r4
+	bne	hyp_guest_exit_frame
+	ldr	lr, [r0, #VCPU_REGS_LR_USR]	@ HYP_EXIT_RESUME: as hyp_resume_guest, ELR and
+	add	sp, r0, #VCPU_REGS_LR_USR	@ SPSR untouched
 	ldmdb	sp, {r0-r12}
 	eret
 

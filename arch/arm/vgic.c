@@ -136,6 +136,15 @@ static void listed_add_or_merge(struct vcpu *v, uint32_t n, uint32_t *listed)
 	atomic_and(&v->arch.vgic.pending[id / 32u], ~vgic_bit(id));
 }
 
+/* Some vIRQ is pending and not listed: the cheap test that ends the refill loop. */
+static inline bool vgic_any_unlisted(const struct vcpu *v, const uint32_t *listed)
+{
+	_Static_assert(VGIC_WORDS == 4, "one term per pending word");
+	const volatile uint32_t *p = v->arch.vgic.pending;
+	return ((p[0] & ~listed[0]) | (p[1] & ~listed[1]) | (p[2] & ~listed[2]) |
+		(p[3] & ~listed[3])) != 0;
+}
+
 /*
  * Moves pending vIRQs into free list registers, most urgent first. A vIRQ already in a
  * list register stays pending here until that register frees. If some remain, the
@@ -145,11 +154,10 @@ void arch_vgic_flush(struct vcpu *v)
 {
 	uint32_t free = gich_read(GICH_ELSR0) & ((1u << num_lrs) - 1u);
 	uint32_t listed[VGIC_WORDS] = { 0 };
-	for (uint32_t n = 0; n < num_lrs; n++)
-		if (!(free & (1u << n)))
-			listed_add_or_merge(v, n, listed);
+	for (uint32_t used = ~free & ((1u << num_lrs) - 1u); used; used &= used - 1u)
+		listed_add_or_merge(v, (uint32_t)__builtin_ctz(used), listed);
 	uint32_t hcr = GICH_HCR_EN;
-	for (;;) {
+	while (vgic_any_unlisted(v, listed)) {
 		uint32_t id = vgic_best_pending(v, listed);
 		if (id == VGIC_NUM_IRQS)
 			break;
@@ -195,22 +203,33 @@ bool arch_vcpu_virq_pending(struct vcpu *v)
 	return false;
 }
 
-/* Saved and restored with the rest of the vCPU (vcpu_switch.c). */
+/*
+ * Saved and restored with the rest of the vCPU (vcpu_switch.c). Only the list registers
+ * in use (not in GICH_ELSR0) are saved, and cleared so that the next vCPU finds none of
+ * them; it gets back just the ones it had in use. A vCPU with no vIRQ listed (most
+ * switches) costs no list-register access at all.
+ */
 void vgic_save(struct vgic_cpu *g)
 {
 	g->hcr = gich_read(GICH_HCR);
 	g->vmcr = gich_read(GICH_VMCR);
 	g->apr = gich_read(GICH_APR);
-	uint32_t free = gich_read(GICH_ELSR0);
-	for (uint32_t n = 0; n < num_lrs; n++)
-		g->lr[n] = (free & (1u << n)) ? 0 : gich_read(GICH_LR(n));
+	uint32_t used = ~gich_read(GICH_ELSR0) & ((1u << num_lrs) - 1u);
+	g->lr_used = used;
+	for (; used; used &= used - 1u) {
+		uint32_t n = (uint32_t)__builtin_ctz(used);
+		g->lr[n] = gich_read(GICH_LR(n));
+		gich_write(GICH_LR(n), 0);
+	}
 	gich_write(GICH_HCR, 0);
 }
 
 void vgic_restore(const struct vgic_cpu *g)
 {
-	for (uint32_t n = 0; n < num_lrs; n++)
+	for (uint32_t used = g->lr_used; used; used &= used - 1u) {
+		uint32_t n = (uint32_t)__builtin_ctz(used);
 		gich_write(GICH_LR(n), g->lr[n]);
+	}
 	gich_write(GICH_APR, g->apr);
 	gich_write(GICH_VMCR, g->vmcr);
 	gich_write(GICH_HCR, g->hcr | GICH_HCR_EN);

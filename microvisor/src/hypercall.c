@@ -102,7 +102,7 @@ static struct smccc_result hc_cell_name(struct vcpu *v, const struct smccc_args 
 static struct smccc_result hc_yield(struct vcpu *v, const struct smccc_args *a)
 {
 	(void)a;
-	sched_yield(sched_of(v->pcpu));
+	sched_yield(v->sched);
 	return smccc_status(MV_OK);
 }
 
@@ -124,8 +124,8 @@ static struct smccc_result hc_yield(struct vcpu *v, const struct smccc_args *a)
 
 #define MV_CALL_ENTRY(name, fn) [MV_CALL_##name & 0xffffu] = fn,
 #define MV_CALL_ONE(name, fn) +1
-static const hypercall_fn mv_calls[] = { MV_CALLS(MV_CALL_ENTRY) };
-_Static_assert(MV_ARRAY_SIZE(mv_calls) == MV_CALL_COUNT &&
+const hypercall_fn hypercall_vendor_calls[] = { MV_CALLS(MV_CALL_ENTRY) };
+_Static_assert(MV_ARRAY_SIZE(hypercall_vendor_calls) == MV_CALL_COUNT &&
 		       (0 MV_CALLS(MV_CALL_ONE)) == MV_CALL_COUNT,
 	       "one handler for every function number below MV_CALL_COUNT");
 
@@ -154,18 +154,20 @@ static bool smccc_arch_call(const struct smccc_args *a, struct smccc_result *res
 	}
 }
 
+_Static_assert(MV_CALL_ABI_VERSION == (MV_SMCCC_FAST_32 | MV_SMCCC_OWNER_VENDOR_HYP),
+	       "ABI_VERSION is function number 0 of the vendor-hypervisor range");
+
 struct smccc_result hypercall_dispatch(struct vcpu *v, const struct smccc_args *a)
 {
 	uint32_t fid = a->r[0];
 	struct smccc_result res;
-	if ((fid & 0xffff0000u) == (MV_SMCCC_FAST_32 | MV_SMCCC_OWNER_VENDOR_HYP)) {
-		uint32_t n = fid & 0xffffu;
-		if (n < MV_CALL_COUNT)
-			return mv_calls[n](v, a);
-		if (fid == MV_CALL_VENDOR_HYP_UID) /* identifies this hypervisor to SMCCC guests */
-			return smccc_ret(0x6d766973, 0x6f722d76u, 0x31a4c0deu, 0x8e3b2f10u);
-	} else if (psci_dispatch(v, a, &res) || smccc_arch_call(a, &res)) {
+	uint32_t n = hypercall_vendor_number(fid);
+	if (n < MV_CALL_COUNT)
+		return hypercall_vendor_calls[n](v, a);
+	if (fid == MV_CALL_VENDOR_HYP_UID) /* identifies this hypervisor to SMCCC guests */
+		return smccc_ret(0x6d766973, 0x6f722d76u, 0x31a4c0deu, 0x8e3b2f10u);
+	if ((fid & 0xffff0000u) != (MV_SMCCC_FAST_32 | MV_SMCCC_OWNER_VENDOR_HYP) &&
+	    (psci_dispatch(v, a, &res) || smccc_arch_call(a, &res)))
 		return res;
-	}
 	return smccc_status(MV_E_NOT_SUPPORTED);
 }

@@ -55,3 +55,14 @@ mv_hostile_test(hostile_linux_smp_reboot_rtos hostile-linux-smp-reboot SMP 2 MEM
   EXPECT ${RTOS_EXPECT} "\\[linux\\] .*mv-init: booted in .* restart 9 of 10: rebooting"
          "cell linux: restarting \\(reset 10\\)"
          "\\[linux\\] .*mv-init: booted in .* after 10 restarts: powering off" ${POWEROFF})
+
+# Lazy VFP: two cells on one CPU fill the VFP/NEON registers with their own values and
+# yield to each other; each must read back only its own values, a fresh start (and a
+# restart) only zeros (cells/hostile/vfp_snoop.c).
+mv_hostile_test(hostile_vfp_isolation hostile-vfp ICOUNT 3
+  EXPECT "\\[snoop0\\] life 0: 0 register\\(s\\) not in their reset state"
+         "\\[snoop1\\] life 0: 0 register\\(s\\) not in their reset state"
+         "\\[snoop1\\] life 1: 0 register\\(s\\) not in their reset state"
+         "\\[snoop0\\] 0 of 500 rounds read back another value"
+         "\\[snoop1\\] 0 of 500 rounds read back another value"
+         "\\[snoop0\\] 2 passed, 0 failed" "\\[snoop1\\] 1 passed, 0 failed" ${POWEROFF})

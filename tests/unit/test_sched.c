@@ -203,11 +203,58 @@ static void test_budget(void)
 	fake.pcpu = 0;
 }
 
+/* A kick on the vCPU's own CPU wakes it at once, with no request posted: a higher
+ * priority one runs on this exit, a lower one waits, one out of budget stays parked. */
+static void test_kick_same_cpu(void)
+{
+	static struct cell cell_d;
+	static struct vcpu cur, high, low;
+	struct sched *s = sched_of(3);
+	sched_init(3);
+	fake.pcpu = 3;
+	fake.now = 200000;
+	cell_d.state = CELL_RUNNING;
+	make_on(&cur, &cell_d, 0, 5, 3);
+	make_on(&high, &cell_d, 1, 10, 3);
+	make_on(&low, &cell_d, 2, 1, 3);
+	CHECK(vcpu_start(&high, 0x80000000u, 0, false) == MV_OK);
+	CHECK(vcpu_start(&low, 0x80000000u, 0, false) == MV_OK);
+	CHECK(run(s) == &high);
+	high.arch.vtimer_deadline = UINT64_MAX;
+	sched_block_wfi(s, &high, fake.now);
+	CHECK(run(s) == &low);
+	CHECK(vcpu_start(&cur, 0x80000000u, 0, false) == MV_OK);
+	CHECK(run(s) == &cur);
+	low.arch.vtimer_deadline = UINT64_MAX;
+	/* low is READY, not in WFI: the kick changes nothing. */
+	vcpu_kick(&low);
+	CHECK(low.state == VCPU_READY && !(low.hazards & VCPU_REQ_KICK));
+
+	s->pending = 0;
+	vcpu_kick(&high);
+	CHECK(high.state == VCPU_READY && !(high.hazards & VCPU_HZ_REQUESTS));
+	CHECK(s->pending == SCHED_PENDING_RESCHED && fake.ipis[3] == 0);
+	CHECK(sched_exit(s) == &high && cur.state == VCPU_READY);
+
+	/* Out of budget when kicked: parked until its next period, not run. */
+	high.budget = 100;
+	high.period = 1000;
+	high.remaining = 0;
+	high.replenish_at = fake.now + 500;
+	sched_block_wfi(s, &high, fake.now);
+	CHECK(run(s) == &cur);
+	vcpu_kick(&high);
+	CHECK(high.throttled && sched_exit(s) == &cur);
+	CHECK(tick(s, fake.now + 500) == &high);
+	fake.pcpu = 0;
+}
+
 int main(void)
 {
 	test_queue_order();
 	test_round_robin_and_preemption();
 	test_stop_requests();
 	test_budget();
+	test_kick_same_cpu();
 	return check_exit("test_sched");
 }

@@ -35,6 +35,7 @@ struct vcpu *sched_loaded(const struct sched *s)
 void sched_pin(struct vcpu *v)
 {
 	struct sched *s = &sched_cpus[v->pcpu];
+	v->sched = s;
 	if (s->num_pinned < CONFIG_MAX_VCPUS)
 		s->pinned[s->num_pinned++] = v;
 }
@@ -117,8 +118,10 @@ static void charge(struct vcpu *v, uint64_t now)
 	refill(v, now);
 }
 
-/* Makes `v` runnable, or parks it until its next period if its budget is spent. */
-static void make_ready(struct sched *s, struct vcpu *v, uint64_t now)
+/* Makes `v` runnable, or parks it until its next period if its budget is spent. Inline:
+ * it is on the path of every preemption and wake-up. */
+static inline __attribute__((always_inline)) void make_ready(struct sched *s, struct vcpu *v,
+							     uint64_t now)
 {
 	v->state = VCPU_READY;
 	refill(v, now);
@@ -215,6 +218,14 @@ void sched_yield(struct sched *s)
 	atomic_or(&s->pending, SCHED_PENDING_RESCHED);
 }
 
+/* A sleeper's wake-up or a throttled vCPU's refill is due: the exit path's cheap test
+ * before sched_timer_expired(). */
+static inline bool timer_due(const struct sched *s, uint64_t now)
+{
+	return (s->sleepers && s->sleepers->wake_at <= now) ||
+	       (s->throttled && s->throttled->replenish_at <= now);
+}
+
 /* Decides which vCPU runs next; NULL when nothing is runnable. */
 static struct vcpu *pick(struct sched *s, uint64_t now)
 {
@@ -285,7 +296,8 @@ struct vcpu *sched_exit_path(struct sched *s)
 			if (atomic_xchg(&s->pending, 0) & SCHED_PENDING_REQUESTS)
 				handle_requests(s);
 		uint64_t now = arch_counter_now();
-		sched_timer_expired(s, now);
+		if (timer_due(s, now))
+			sched_timer_expired(s, now);
 		struct vcpu *next = pick(s, now);
 		arch_hyp_timer_set(next_deadline(s));
 		if (next && next->loading) {

@@ -38,21 +38,23 @@ enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t context, bool
 	return MV_OK;
 }
 
+/*
+ * On the vCPU's own CPU (a channel notify or an SGI between vCPUs sharing a CPU) nothing
+ * needs posting: this CPU owns its scheduler, so a vCPU in WFI is woken here and the exit
+ * path re-decides, and a peer of higher priority runs straight away. The request word and
+ * its round of handling are for kicks from other CPUs.
+ */
 void vcpu_kick(struct vcpu *v)
 {
 	if (v->pcpu != arch_pcpu_id()) {
-		vcpu_post_request(v, VCPU_REQ_KICK); /* it may be entering WFI at this moment */
+		vcpu_post_request(v, VCPU_REQ_KICK);
 		return;
 	}
-	/* On its own CPU, where HYP runs with interrupts masked and between two scheduling
-	 * decisions, a vCPU waiting in WFI is woken here and now, as its request would be on
-	 * the exit path; one that does not wait applies its hazards on entry anyway. */
-	if (v->state == VCPU_WFI) {
-		struct sched *s = sched_of(v->pcpu);
-		sched_remove(s, v);
-		sched_wake(s, v);
-		sched_hazard_resched(s);
-	}
+	if (v->state != VCPU_WFI)
+		return; /* not blocked: it sees the vIRQ when it next runs */
+	sched_remove(v->sched, v);
+	sched_wake(v->sched, v);
+	sched_hazard_resched(v->sched);
 }
 
 /* Takes `v` off this CPU: out of every queue, charged for the time it ran, its register

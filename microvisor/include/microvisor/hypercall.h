@@ -33,6 +33,18 @@ typedef struct smccc_result (*hypercall_fn)(struct vcpu *v, const struct smccc_a
 
 /* Dispatches the call in `a` (trapped HVC #0 or SMC of `v`) and returns its results. */
 struct smccc_result hypercall_dispatch(struct vcpu *v, const struct smccc_args *a);
+/* The handlers of our vendor-hypervisor range, by function number (hypercall.c). */
+extern const hypercall_fn hypercall_vendor_calls[MV_CALL_COUNT];
+
+/* The function number of a call of our vendor-hypervisor range (one of ours if below
+ * MV_CALL_COUNT, the index of its handler). None of those calls reads or writes the
+ * caller's PC or CPSR, or stops or resets the caller: the lean HVC path
+ * (arch/arm/vectors.S) runs them before it saves those. */
+static inline uint32_t hypercall_vendor_number(uint32_t fid)
+{
+	return fid - MV_CALL_ABI_VERSION; /* function number 0 of the range */
+}
+
 /* PSCI calls (ARM DEN 0022D); false if a->r[0] is not one of ours. */
 bool psci_dispatch(struct vcpu *v, const struct smccc_args *a, struct smccc_result *res);
 

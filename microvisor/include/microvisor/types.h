@@ -29,6 +29,7 @@ static inline struct ipa ipa_init(uint32_t bits)
 
 #define MV_MUST_CHECK __attribute__((warn_unused_result))
 #define MV_NORETURN __attribute__((noreturn))
+#define MV_NOINLINE __attribute__((noinline)) /* keeps a cold path's frame out of its caller */
 /* printf-style checking of log_printf() and friends (log.h lists the conversions). gcc for
  * arm-none-eabi makes uint32_t an unsigned long, clang and the host an unsigned int: pass a
  * uint32_t to %u or %x as (unsigned)v, which is right for all three. */

@@ -71,6 +71,13 @@ static inline struct vcpu *sched_exit(struct sched *s)
 	return sched_exit_path(s);
 }
 
+/* True when `v`, current on this CPU, may be resumed without the exit path: no hazard of
+ * its CPU or entry hazard of its own is raised (the lean HVC path's test). */
+static inline bool sched_resume_at_once(const struct vcpu *v)
+{
+	return !(v->sched->pending | (v->hazards & VCPU_HZ_ENTRY));
+}
+
 /* The current vCPU `v` leaves this CPU for good (stop, CPU_OFF): charged for its time. */
 void sched_stop_current(struct sched *s, struct vcpu *v, uint64_t now);
 /* The CPU's decision may have changed (an interrupt, a wake-up): re-decide on exit. */

@@ -48,6 +48,7 @@ struct vcpu {
 	struct cell *cell;
 	uint32_t index;            /* within the cell: vCPU n has virtual MPIDR Aff0 = n */
 	uint32_t pcpu;             /* physical CPU it is pinned to */
+	struct sched *sched;       /* that CPU's scheduler, sched_of(pcpu) (set by sched_pin) */
 	volatile uint32_t state;   /* enum vcpu_state */
 	volatile uint32_t hazards; /* VCPU_REQ_* and VCPU_HZ_* */
 	uint32_t start_entry;      /* for VCPU_REQ_START */
@@ -78,7 +79,8 @@ MV_MUST_CHECK enum mv_status vcpu_start(struct vcpu *v, uint32_t entry, uint32_t
 					bool load);
 /* PSCI CPU_OFF: the calling vCPU `v`, current on this CPU, turns itself off. */
 void vcpu_off_self(struct sched *s, struct vcpu *v);
-/* A vIRQ became pending for `v`: wake it if it waits in WFI. Callable from any CPU. */
+/* A vIRQ became pending for `v`: wake it if it waits in WFI. Callable from any CPU; on
+ * `v`'s own CPU it is woken at once, from another one by a request. */
 void vcpu_kick(struct vcpu *v);
 /* The current vCPU `v` blocks until vcpu_post_request(v, VCPU_REQ_VDEV_DONE), or until
  * `timeout` counter ticks pass (then vdev_timeout() aborts the access). */

@@ -14,8 +14,9 @@ struct vcpu;
 struct hyp_pcpu {
 	uint32_t stack_top; /* read by the vectors (offset checked in asm_offsets.c) */
 	uint32_t id;
-	uint32_t guest_serror; /* an asynchronous abort was taken in the exit window */
-	uint32_t hcr_va;       /* HCR.VA is set for the vCPU being entered */
+	uint32_t guest_serror;  /* an asynchronous abort was taken in the exit window */
+	uint32_t hcr_va;        /* HCR.VA is set for the vCPU being entered */
+	struct vcpu *vfp_owner; /* whose VFP/NEON state the registers hold (lazy), or NULL */
 };
 
 /* The CPU's own hyp_pcpu (HTPIDR). */
@@ -42,9 +43,19 @@ extern volatile uint32_t hyp_pcpus_up;
 /* plat.turn_us in counter ticks once the secondaries are up, else 0 (setup.c). */
 extern uint32_t hyp_turn_ticks;
 
-/* Entry kinds passed by vectors.S. */
-#define HYP_EXIT_TRAP 0u
-#define HYP_EXIT_IRQ 1u
+/* Entry kinds passed by vectors.S. HYP_EXIT_RESUME (from hyp_handle_hvc_fast only): resume
+ * the vCPU at once; HYP_EXIT_HANDLED: its HVC was handled, run the rest of the exit path. */
+#define HYP_EXIT_RESUME 0u
+#define HYP_EXIT_TRAP 1u
+#define HYP_EXIT_IRQ 2u
+#define HYP_EXIT_HANDLED 3u
+/* The HSR of HVC #0: EC 0x12, IL (a 32-bit instruction), imm16 0 (ARM ARM B3.13.6). */
+#define HSR_HVC0 0x4a000000u
+
+/* Called by vectors.S for HVC #0 with only r0-r12 and LR_usr of the frame saved: runs a
+ * call of our vendor range. Returns HYP_EXIT_RESUME when it raised no hazard, else the
+ * exit kind for hyp_handle_guest_exit (HYP_EXIT_TRAP for any other call). */
+uint32_t hyp_handle_hvc_fast(struct vcpu *v);
 
 /* Called by vectors.S: handles a guest exit and returns the vCPU to resume. */
 struct vcpu *hyp_handle_guest_exit(struct vcpu *v, uint32_t kind);
@@ -89,10 +100,19 @@ void inject_undef(struct vcpu *v, uint32_t hsr);
 void inject_data_abort(struct vcpu *v, uint32_t far, bool write);
 void inject_prefetch_abort(struct vcpu *v, uint32_t far);
 
+/* Banked registers and CP15 state of the guest, save and restore (vcpu_regs.S). */
+struct arch_banked;
+struct arch_cp15;
+void vcpu_regs_save(struct arch_banked *b, struct arch_cp15 *c);
+void vcpu_regs_restore(const struct arch_banked *b, const struct arch_cp15 *c);
+
 /* VFP save/restore (vfp.S). */
 struct arch_vfp;
 void vfp_save(struct arch_vfp *vfp);
 void vfp_restore(const struct arch_vfp *vfp);
+/* A VFP/Advanced SIMD access of `v` trapped by HCPTR (vcpu_switch.c): the registers become
+ * its own, and the instruction is retried. */
+void vfp_take(struct vcpu *v);
 
 /* HYP stage 1 (mmu.c). */
 void hyp_mmu_build(void);

@@ -74,6 +74,7 @@ struct vgic_cpu {
 	uint8_t priority_private[32];          /* GICD_IPRIORITYR0-7 */
 	uint8_t sgi_source[16];                /* requesting vCPU of each pending SGI */
 	uint32_t lr[VGIC_NUM_LRS_MAX];         /* saved GICH_LRn while switched out */
+	uint32_t lr_used;                      /* which of lr[] hold one (bit n: GICH_LRn) */
 	uint32_t hcr, vmcr, apr;
 };
 
