@@ -5,7 +5,7 @@
 # that log. bench/run imports figures() from here.
 #
 #   demo.py run --image IMG --log LOG [--qemu Q] [--timeout S] [--machine M [--keep-going]]
-#   demo.py check shells|netperf|rtos|restart|linux-restart|poweroff --log LOG
+#   demo.py check shells|netperf|rtos|rtos-icount|restart|restart-icount|linux-restart|poweroff --log LOG
 #   demo.py summary --log LOG        the figures, for scripts/demo-linux
 import argparse
 import os
@@ -119,8 +119,11 @@ def check(aspect, text, status):
         m = RTOS_RESULT.search(text)
         if not m or m.group(2) != "0" or m.group(1) == "0":
             errors.append("the RTOS's own checks did not pass")
-    elif aspect in ("restart", "linux-restart"):
-        # linux-restart: the Linux cells' part alone (the boards tests, docs/boards.md).
+    elif aspect in ("restart", "restart-icount", "linux-restart"):
+        # The Linux cells' part, and the RTOS's deadlines from before the panic to its final
+        # report: judged in the one-CPU variant under -icount (restart-icount), reported in
+        # real time (restart, where a busy host delays every guest), left out on the other
+        # boards (linux-restart, docs/boards.md).
         expect = [r"\[linux0\] Kernel panic - not syncing: sysrq triggered crash",
                   r"\[linux0\] .*?mv-init: linux0 ready after [0-9.]+ s \(restarts 1\)",
                   r"\[linux1\] .*?mv-init: peer 10\.0\.0\.1 is back after its restart"]
@@ -133,9 +136,14 @@ def check(aspect, text, status):
         if not re.search(r"\[linux1\] .*?mv-netperf: TCP_RR [1-9]", after):
             errors.append("linux1 did not run netperf after linux0's restart")
         load, final = fig["rtos"].get("netperf"), fig["rtos"].get("final")
-        if aspect == "restart" and (not load or not final or final["missed"] or
-                                    final["samples"] <= load["samples"]):
-            errors.append(f"the RTOS did not keep its deadlines through the restart: {final}")
+        if aspect != "linux-restart":
+            if not load or not final or final["samples"] <= load["samples"]:
+                errors.append(f"the RTOS did not keep sampling through the restart: {final}")
+            elif final["missed"]:
+                print(f"demo: the RTOS missed {final['missed']} deadlines through the restart"
+                      f"{'' if aspect == 'restart-icount' else ' (real time: reported, not judged)'}")
+                if aspect == "restart-icount":
+                    errors.append("the RTOS missed deadlines through the restart")
     elif aspect == "poweroff":
         if CONSOLE_DONE not in text:
             errors.append("the console cell did not see every cell stop")
