@@ -67,11 +67,14 @@ static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t v)
 }
 
 /* A test-and-set spinlock: held only for a few dozen instructions, never across a
- * guest entry, so fairness does not matter. */
+ * guest entry, so fairness does not matter. A waiter yields (the YIELD hint, a NOP on the
+ * A15 and A7): where CPUs take turns, as under QEMU's -icount, the holder runs instead of
+ * the waiter spinning out its turn; the holder may itself have yielded (a cross-CPU SGI
+ * does, gic.c), and without this each handoff of the lock cost a whole turn. */
 static inline void spin_lock(volatile uint32_t *lock)
 {
 	while (atomic_xchg(lock, 1))
-		;
+		__asm__ volatile("yield" ::: "memory");
 }
 
 static inline void spin_unlock(volatile uint32_t *lock)
