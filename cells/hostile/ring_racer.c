@@ -50,8 +50,10 @@ static void read_reports(void)
 }
 
 /* Publishes the ring with an impossible length at c and keeps it there until the victim
- * reports the corruption at c. -> whether it did in time. */
-static bool hold_until_reported(uint32_t c)
+ * reports the corruption at c. -> 1 if it did in time, 0 if not, and -1 if the victim
+ * finished its reads first without reaching c (its consumer index still there): such a
+ * hold proves nothing either way, it only met the victim's last record. */
+static int hold_until_reported(uint32_t c)
 {
 	uint64_t start = timer_now();
 	uint64_t deadline = start + (uint64_t)timer_freq() * REPORT_WAIT_MS / 1000u;
@@ -61,9 +63,11 @@ static bool hold_until_reported(uint32_t c)
 	corrupt_at = ~0u;
 	while (corrupt_at != c && !victim_done && timer_now() < deadline)
 		read_reports();
+	bool reported = corrupt_at == c;
+	bool never_reached = !reported && victim_done && *(volatile uint32_t *)&race.hdr->cons == c;
 	race_release(&race);
 	held_ticks += timer_now() - start;
-	return corrupt_at == c;
+	return reported ? 1 : never_reached ? -1 : 0;
 }
 
 int main(void)
@@ -92,8 +96,9 @@ int main(void)
 		}
 		n = race.refills + 1u;
 		if (n % HOLD_EVERY == 0) {
-			held++;
-			held_reported += hold_until_reported(c);
+			int r = hold_until_reported(c);
+			held += r >= 0;
+			held_reported += r > 0;
 		} else {
 			race_publish(&race, c, race.size, n % 2u ? PROD_FLIPS : 0);
 		}
