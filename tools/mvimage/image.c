@@ -6,10 +6,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 /* The boot table is little-endian and written by copying the structs of boot_table.h. */
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -495,5 +501,52 @@ unsigned int image_build(const struct sysdesc *sd, const struct image_set *set,
 	out->size = l.total_size;
 	encode_payload(sd, set, &dt, &l, out->data);
 	dtbs_free(&dt);
+	return 0;
+}
+
+/*
+ * dtc's own diagnostics go straight to our stderr: they already name the line. Its checks
+ * of hardware-description conventions that `reg` and `interrupts` set off (#address-cells,
+ * unit addresses, interrupt-parent) do not apply to a system description, so they are off.
+ */
+int image_run_dtc(const char *dtc, const char *dts, const char *dtb, bool symbols)
+{
+	/* -@ (the labels, in /__symbols__) only when overlays may refer to them. */
+	char *args[] = { (char *)dtc,
+			 "-I",
+			 "dts",
+			 "-O",
+			 "dtb",
+			 "-W",
+			 "no-reg_format",
+			 "-W",
+			 "no-unit_address_vs_reg",
+			 "-W",
+			 "no-avoid_default_addr_size",
+			 "-W",
+			 "no-interrupts_property",
+			 "-o",
+			 (char *)dtb,
+			 (char *)dts,
+			 symbols ? "-@" : NULL,
+			 NULL };
+	pid_t pid;
+	int status;
+	int err = posix_spawnp(&pid, dtc, NULL, NULL, args, environ);
+
+	if (err) {
+		fprintf(stderr, "mvimage: cannot run %s: %s\n", dtc, strerror(err));
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			fprintf(stderr, "mvimage: waiting for %s: %s\n", dtc, strerror(errno));
+			return -1;
+		}
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "mvimage: %s: dtc failed\n", dts);
+		return -1;
+	}
 	return 0;
 }

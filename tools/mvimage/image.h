@@ -3,6 +3,7 @@
 #ifndef MVIMAGE_IMAGE_H
 #define MVIMAGE_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,9 @@ static inline uint64_t image_align_up(uint64_t v, uint64_t align)
  * file's size, for the caller's message.
  */
 int image_read_file(const char *path, size_t max, struct image_blob *out);
+/* Compiles the device-tree source `dts` into `dtb` with `dtc` (the system description's
+ * warnings off; with `symbols`, -@ for overlays). 0, or -1 after a message on stderr. */
+int image_run_dtc(const char *dtc, const char *dts, const char *dtb, bool symbols);
 
 void image_blob_free(struct image_blob *b);
 

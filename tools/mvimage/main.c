@@ -3,12 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libfdt.h>
@@ -19,8 +17,6 @@
 
 #define DTB_MAX (16u << 20) /* far beyond any system description */
 #define MAX_OVERLAYS 8u
-
-extern char **environ;
 
 struct options {
 	const char *microvisor;
@@ -112,53 +108,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/*
- * dtc's own diagnostics go straight to our stderr: they already name the line. Its checks
- * of hardware-description conventions that `reg` and `interrupts` set off (#address-cells,
- * unit addresses, interrupt-parent) do not apply to a system description, so they are off.
- */
-static int run_dtc(const char *dtc, const char *dts, const char *dtb, bool symbols)
-{
-	/* -@ (the labels, in /__symbols__) only when overlays may refer to them. */
-	char *args[] = { (char *)dtc,
-			 "-I",
-			 "dts",
-			 "-O",
-			 "dtb",
-			 "-W",
-			 "no-reg_format",
-			 "-W",
-			 "no-unit_address_vs_reg",
-			 "-W",
-			 "no-avoid_default_addr_size",
-			 "-W",
-			 "no-interrupts_property",
-			 "-o",
-			 (char *)dtb,
-			 (char *)dts,
-			 symbols ? "-@" : NULL,
-			 NULL };
-	pid_t pid;
-	int status;
-	int err = posix_spawnp(&pid, dtc, NULL, NULL, args, environ);
-
-	if (err) {
-		fprintf(stderr, "mvimage: cannot run %s: %s\n", dtc, strerror(err));
-		return -1;
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			fprintf(stderr, "mvimage: waiting for %s: %s\n", dtc, strerror(errno));
-			return -1;
-		}
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "mvimage: %s: dtc failed\n", dts);
-		return -1;
-	}
-	return 0;
-}
-
 /* Compile `src` into a temporary DTB and read it back. */
 static int compile_one(const char *dtc, const char *src, bool symbols, struct image_blob *dtb)
 {
@@ -173,7 +122,7 @@ static int compile_one(const char *dtc, const char *src, bool symbols, struct im
 		return -1;
 	}
 	close(fd);
-	err = run_dtc(dtc, src, path, symbols) ? -1 : image_read_file(path, DTB_MAX, dtb);
+	err = image_run_dtc(dtc, src, path, symbols) ? -1 : image_read_file(path, DTB_MAX, dtb);
 	if (err > 0)
 		fprintf(stderr, "mvimage: cannot read %s: %s\n", path, strerror(err));
 	unlink(path);

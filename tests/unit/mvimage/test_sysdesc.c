@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* In-process tests of mvimage's parser and encoder: the model, every error in one run. */
 #include <errno.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -16,8 +14,6 @@
 #include "test_board.h"
 
 #define TEST_LOAD 0x80000000u /* the microvisor's load address on test_board */
-
-extern char **environ;
 
 static unsigned int failures;
 static const char *dtc;
@@ -97,30 +93,10 @@ static void write_file(const char *name, const void *data, size_t size)
 static struct image_blob compile(const char *dts)
 {
 	char dtb[4096];
-	char *argv[] = { (char *)dtc,
-			 "-I",
-			 "dts",
-			 "-O",
-			 "dtb",
-			 "-W",
-			 "no-reg_format",
-			 "-W",
-			 "no-unit_address_vs_reg",
-			 "-W",
-			 "no-avoid_default_addr_size",
-			 "-W",
-			 "no-interrupts_property",
-			 "-o",
-			 dtb,
-			 (char *)dts,
-			 NULL };
 	struct image_blob b;
-	pid_t pid;
-	int status;
 
 	path_in_work(dtb, sizeof(dtb), "test.dtb");
-	if (posix_spawnp(&pid, dtc, NULL, NULL, argv, environ) != 0 ||
-	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (image_run_dtc(dtc, dts, dtb, false) != 0)
 		die(dts);
 	if (image_read_file(dtb, 1u << 20, &b) != 0)
 		die(dtb);
